@@ -1,0 +1,369 @@
+"""The workspace store: every SQL statement of textmine lives in this module.
+
+SQLite in WAL mode, so the app can read while an ingest or a training run
+writes. Writers take the write lock up front (``BEGIN IMMEDIATE``) and hold it
+for one whole operation: an ingest is one transaction, committed entirely or
+not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import NotFoundError, WorkspaceError
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE corpora (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        name        TEXT NOT NULL UNIQUE,
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE ingests (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        corpus_id   INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+        started_at  TEXT NOT NULL,
+        summary     TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE source_files (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        corpus_id      INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+        ingest_id      INTEGER NOT NULL REFERENCES ingests(id) ON DELETE CASCADE,
+        path           TEXT NOT NULL,
+        sha256         TEXT NOT NULL,
+        format         TEXT NOT NULL,
+        position_kind  TEXT NOT NULL,
+        UNIQUE (corpus_id, sha256)
+    );
+    CREATE TABLE documents (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        corpus_id       INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+        ingest_id       INTEGER NOT NULL REFERENCES ingests(id) ON DELETE CASCADE,
+        source_file_id  INTEGER NOT NULL REFERENCES source_files(id) ON DELETE CASCADE,
+        position        INTEGER,
+        original_id     TEXT,
+        text            TEXT NOT NULL,
+        content_hash    TEXT NOT NULL,
+        metadata        TEXT NOT NULL DEFAULT '{}',
+        spans           TEXT,
+        boilerplate     INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (corpus_id, content_hash)
+    );
+    CREATE INDEX documents_original_id ON documents (corpus_id, original_id);
+    CREATE INDEX documents_ingest ON documents (ingest_id);
+    CREATE TABLE corpus_columns (
+        corpus_id  INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        type       TEXT NOT NULL,
+        position   INTEGER NOT NULL,
+        PRIMARY KEY (corpus_id, name)
+    );
+    """,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusInfo:
+    """A corpus as listed by ``textmine corpora``."""
+
+    name: str
+    created_at: str
+    documents: int
+    boilerplate: int
+    files: int
+    columns: dict[str, str]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Store:
+    """Connection to a workspace database; creates and migrates it on open.
+
+    Args:
+        path: the SQLite file (created with its folder when missing).
+        busy_timeout: seconds a writer waits for another writer to finish.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> store = Store(pathlib.Path(tempfile.mkdtemp()) / "textmine.sqlite")
+        >>> store.list_corpora()
+        []
+    """
+
+    def __init__(self, path: Path, busy_timeout: float | None = None) -> None:
+        self.path = Path(path)
+        if busy_timeout is None:
+            busy_timeout = float(os.environ.get("TEXTMINE_BUSY_TIMEOUT", "600"))
+        self.busy_timeout = busy_timeout
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                self.path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise WorkspaceError(_describe(exc, self.path)) from exc
+        except OSError as exc:
+            raise WorkspaceError(
+                f"Impossible de créer l'espace de travail {self.path.parent} : {exc.strerror}."
+            ) from exc
+
+    def close(self) -> None:
+        self._conn.close()
+
+    # -- transactions -------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: everything inside is committed or nothing is."""
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise WorkspaceError(_describe(exc, self.path)) from exc
+        try:
+            yield self._conn
+        except sqlite3.DatabaseError as exc:
+            self._conn.execute("ROLLBACK")
+            raise WorkspaceError(_describe(exc, self.path)) from exc
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            self._conn.execute("ROLLBACK")
+            raise WorkspaceError(_describe(exc, self.path)) from exc
+
+    def _migrate(self) -> None:
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise WorkspaceError(
+                f"L'espace de travail {self.path} a été créé par une version plus récente de "
+                f"textmine (schéma {version}) : mettez textmine à jour."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        with self.writing() as conn:
+            # Re-read under the write lock: another process may have migrated meanwhile.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target}")
+
+    # -- corpora ------------------------------------------------------------
+
+    def corpus_id(self, name: str) -> int | None:
+        row = self._conn.execute("SELECT id FROM corpora WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def ensure_corpus(self, name: str) -> int:
+        corpus_id = self.corpus_id(name)
+        if corpus_id is None:
+            cursor = self._conn.execute(
+                "INSERT INTO corpora (name, created_at) VALUES (?, ?)", (name, _now())
+            )
+            corpus_id = cursor.lastrowid
+        return corpus_id
+
+    def list_corpora(self) -> list[CorpusInfo]:
+        rows = self._conn.execute(
+            """
+            SELECT c.id, c.name, c.created_at,
+                   (SELECT count(*) FROM documents d WHERE d.corpus_id = c.id),
+                   (SELECT count(*) FROM documents d WHERE d.corpus_id = c.id AND d.boilerplate),
+                   (SELECT count(*) FROM source_files f WHERE f.corpus_id = c.id)
+            FROM corpora c ORDER BY c.name
+            """
+        ).fetchall()
+        return [
+            CorpusInfo(name, created, docs, boiler, files, self.corpus_columns(cid))
+            for cid, name, created, docs, boiler, files in rows
+        ]
+
+    def corpus_info(self, name: str) -> CorpusInfo:
+        for info in self.list_corpora():
+            if info.name == name:
+                return info
+        known = ", ".join(c.name for c in self.list_corpora()) or "aucun"
+        raise NotFoundError(f"Corpus « {name} » introuvable. Corpus présents : {known}.")
+
+    def corpus_columns(self, corpus_id: int) -> dict[str, str]:
+        rows = self._conn.execute(
+            "SELECT name, type FROM corpus_columns WHERE corpus_id = ? ORDER BY position",
+            (corpus_id,),
+        )
+        return dict(rows.fetchall())
+
+    def set_corpus_column(self, corpus_id: int, name: str, type_: str) -> None:
+        self._conn.execute(
+            """
+            INSERT INTO corpus_columns (corpus_id, name, type, position)
+            VALUES (?, ?, ?, (SELECT count(*) FROM corpus_columns WHERE corpus_id = ?))
+            ON CONFLICT (corpus_id, name) DO UPDATE SET type = excluded.type
+            """,
+            (corpus_id, name, type_, corpus_id),
+        )
+
+    # -- ingests and source files ------------------------------------------
+
+    def start_ingest(self, corpus_id: int) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO ingests (corpus_id, started_at) VALUES (?, ?)", (corpus_id, _now())
+        )
+        return cursor.lastrowid
+
+    def finish_ingest(self, ingest_id: int, summary: dict[str, Any]) -> None:
+        self._conn.execute(
+            "UPDATE ingests SET summary = ? WHERE id = ?",
+            (json.dumps(summary, ensure_ascii=False), ingest_id),
+        )
+
+    def file_ingested(self, corpus_id: int, sha256: str) -> str | None:
+        """The path under which this exact file was already ingested, if it was."""
+        row = self._conn.execute(
+            "SELECT path FROM source_files WHERE corpus_id = ? AND sha256 = ?",
+            (corpus_id, sha256),
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_source_file(
+        self, corpus_id: int, ingest_id: int, path: str, sha256: str, fmt: str, position_kind: str
+    ) -> int:
+        cursor = self._conn.execute(
+            """INSERT INTO source_files (corpus_id, ingest_id, path, sha256, format, position_kind)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (corpus_id, ingest_id, path, sha256, fmt, position_kind),
+        )
+        return cursor.lastrowid
+
+    # -- documents ----------------------------------------------------------
+
+    def insert_document(
+        self,
+        corpus_id: int,
+        ingest_id: int,
+        source_file_id: int,
+        position: int | None,
+        original_id: str | None,
+        text: str,
+        digest: str,
+        metadata_json: str,
+        spans_json: str | None,
+        boilerplate: bool,
+    ) -> bool:
+        """Insert one document; False when the corpus already holds the same text."""
+        cursor = self._conn.execute(
+            """INSERT OR IGNORE INTO documents
+               (corpus_id, ingest_id, source_file_id, position, original_id, text,
+                content_hash, metadata, spans, boilerplate)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (corpus_id, ingest_id, source_file_id, position, original_id, text,
+             digest, metadata_json, spans_json, int(boilerplate)),
+        )
+        return cursor.rowcount == 1
+
+    def duplicate_origin(self, corpus_id: int, digest: str) -> int:
+        """The ingest that stored the text with this hash."""
+        return self._conn.execute(
+            "SELECT ingest_id FROM documents WHERE corpus_id = ? AND content_hash = ?",
+            (corpus_id, digest),
+        ).fetchone()[0]
+
+    def count_original_id_clashes(self, corpus_id: int) -> int:
+        """Original ids used by more than one document of the corpus."""
+        return self._conn.execute(
+            """SELECT count(*) FROM (SELECT original_id FROM documents
+               WHERE corpus_id = ? AND original_id IS NOT NULL
+               GROUP BY original_id HAVING count(*) > 1)""",
+            (corpus_id,),
+        ).fetchone()[0]
+
+    def rewrite_metadata(
+        self, corpus_id: int, rewrite: Callable[[str], str], ingest_id: int | None = None
+    ) -> None:
+        """Apply ``rewrite`` to the metadata JSON of a corpus (or of one ingest), in SQL."""
+        self._conn.create_function("textmine_rewrite", 1, rewrite, deterministic=True)
+        if ingest_id is None:
+            self._conn.execute(
+                "UPDATE documents SET metadata = textmine_rewrite(metadata) WHERE corpus_id = ?",
+                (corpus_id,),
+            )
+        else:
+            self._conn.execute(
+                "UPDATE documents SET metadata = textmine_rewrite(metadata) WHERE ingest_id = ?",
+                (ingest_id,),
+            )
+
+    def metadata_counts(self, corpus: str, limit: int = 8) -> dict[str, list[tuple[Any, int]]]:
+        """For each metadata column, its most frequent values with their counts."""
+        info = self.corpus_info(corpus)
+        rows = self._conn.execute(
+            """SELECT j.key, j.value, count(*) AS n
+               FROM documents d, json_each(d.metadata) j
+               WHERE d.corpus_id = (SELECT id FROM corpora WHERE name = ?)
+               GROUP BY j.key, j.value ORDER BY j.key, n DESC, j.value""",
+            (corpus,),
+        )
+        counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in info.columns}
+        for key, value, n in rows:
+            if len(counts.setdefault(key, [])) < limit:
+                counts[key].append((value, n))
+        return counts
+
+    def documents(self, corpus: str) -> Iterator[dict[str, Any]]:
+        """Documents of a corpus in ingest order, with their metadata decoded."""
+        corpus_id = self.corpus_id(corpus)
+        if corpus_id is None:
+            self.corpus_info(corpus)  # raises the French "not found" message
+        cursor = self._conn.execute(
+            """SELECT d.id, d.original_id, d.text, d.metadata, f.path, f.position_kind,
+                      d.position, d.spans, d.boilerplate
+               FROM documents d JOIN source_files f ON f.id = d.source_file_id
+               WHERE d.corpus_id = ? ORDER BY d.id""",
+            (corpus_id,),
+        )
+        for doc_id, original, text, meta, path, kind, position, spans, boiler in cursor:
+            yield {
+                "id": doc_id,
+                "original_id": original,
+                "text": text,
+                "metadata": json.loads(meta),
+                "source_file": path,
+                "position_kind": kind,
+                "position": position,
+                "spans": json.loads(spans) if spans else None,
+                "boilerplate": bool(boiler),
+            }
+
+
+def _describe(exc: sqlite3.DatabaseError, path: Path) -> str:
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return (
+            "L'espace de travail est occupé par une autre opération (importation ou "
+            "entraînement) : réessayez quand elle sera terminée."
+        )
+    if "full" in message:
+        return f"Disque plein : l'espace de travail {path.parent} ne peut plus grandir ; rien n'a été enregistré."
+    if "not a database" in message or "malformed" in message:
+        return f"{path} n'est pas une base textmine valide (fichier endommagé ou d'un autre logiciel)."
+    if "readonly" in message or "unable to open" in message:
+        return f"Impossible d'écrire dans l'espace de travail {path.parent} : vérifiez les droits."
+    return f"Erreur de la base de l'espace de travail {path} : {message}."
