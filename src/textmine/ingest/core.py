@@ -200,7 +200,7 @@ def _records(
     file_report: FileReport,
 ) -> Iterator[Record]:
     if isinstance(source, Documents):
-        return source.records
+        return _with_original_ids(source.records, id_column) if id_column else source.records
     columns = source.columns
     id_col = find_column(columns, id_column, path.name, "--id-column") if id_column else None
     sample = list(islice(source.rows, _SAMPLE_ROWS))
@@ -210,6 +210,15 @@ def _records(
         text_col = choose_text_column(columns, [row for _, row in sample], path.name, {id_col})
     file_report.text_column = text_col
     return _table_records(chain(sample, source.rows), text_col, id_col)
+
+
+def _with_original_ids(records: Iterator[Record], id_column: str) -> Iterator[Record]:
+    """IRaMuTeQ variables can carry ids: ``*id_123`` with ``--id-column id``."""
+    for record in records:
+        value = record.metadata.pop(id_column, None)
+        if value not in (None, ""):
+            record.original_id = str(value)
+        yield record
 
 
 def _table_records(

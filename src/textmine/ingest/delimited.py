@@ -14,8 +14,9 @@ from .sniff import detect_encoding, ensure_text, read_head
 from .values import clean_header
 
 DELIMITERS = (",", ";", "\t", "|")
+NO_DELIMITER = "\x1f"
 FIELD_LIMIT = 50 * 1024 * 1024
-_DELIMITER_NAMES = {",": "« , »", ";": "« ; »", "\t": "tabulation", "|": "« | »"}
+_DELIMITER_NAMES = {",": "« , »", ";": "« ; »", "\t": "tabulation", "|": "« | »", NO_DELIMITER: "aucun"}
 
 
 def sniff_delimiter(sample: str, prefer_tab: bool = False) -> str:
@@ -29,7 +30,9 @@ def sniff_delimiter(sample: str, prefer_tab: bool = False) -> str:
     if len(lines) > 1:
         lines = lines[:-1]  # the sample may cut the last row
     text = "".join(lines[:200])
-    best, best_score = ("\t" if prefer_tab else ","), (0, 0)
+    # A one-column file (a header such as « texte », then one text per line) has no
+    # delimiter: commas in its texts must not split them.
+    best, best_score = NO_DELIMITER, (0, 0)
     for delimiter in DELIMITERS:
         try:
             rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if r]

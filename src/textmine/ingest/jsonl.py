@@ -38,7 +38,7 @@ def _objects(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 if not line.strip():
                     continue
                 try:
-                    obj = json.loads(line)
+                    obj = json.loads(line.strip())
                 except json.JSONDecodeError as exc:
                     raise CorpusFormatError(
                         f"{path.name}, ligne {line_no} : JSON invalide ({exc.msg}, colonne "

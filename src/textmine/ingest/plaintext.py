@@ -16,13 +16,13 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n")
 
 def read_text_file(path: Path, **_: Any) -> Documents:
     """Read a whole text file as one document."""
-    head = read_head(path)
-    ensure_text(path, head, "un fichier texte")
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise InputFileError(
             f"{path.name} dépasse 50 Mo, trop pour un seul document : découpez-le en plusieurs "
             "fichiers, ou utilisez le format IRaMuTeQ (lignes ****) ou un CSV."
         )
+    head = read_head(path)
+    ensure_text(path, head, "un fichier texte")
     encoding = detect_encoding(head)
     try:
         raw = path.read_text(encoding=encoding)
