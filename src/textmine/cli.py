@@ -109,8 +109,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import ingest_demo
 
     store = _workspace_store()
-    for report in ingest_demo(store):
-        print("\n".join(report.summary_lines()))
+    print("\n".join(ingest_demo(store).summary_lines()))
     print()
     print("\n".join(describe_corpus_lines(store, "demo")))
     return 0

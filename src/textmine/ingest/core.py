@@ -52,6 +52,18 @@ class IngestReport:
     id_clashes: int = 0
     seconds: float = 0.0
 
+    @classmethod
+    def combine(cls, reports: list["IngestReport"]) -> "IngestReport":
+        """One report for several ingests into the same corpus."""
+        combined = cls(corpus=reports[0].corpus)
+        for report in reports:
+            combined.files += report.files
+            combined.ignored_files += report.ignored_files
+            combined.columns.update(report.columns)
+            combined.id_clashes = max(combined.id_clashes, report.id_clashes)
+            combined.seconds += report.seconds
+        return combined
+
     def total(self, name: str) -> int:
         return sum(getattr(f, name) for f in self.files)
 
