@@ -16,6 +16,7 @@ from dataclasses import asdict
 from . import __version__
 from .errors import TextmineError
 from .ingest import SUPPORTED, ingest
+from .store import Store
 from .workspace import Workspace
 
 _ARGPARSE_FR: list[tuple[str, str]] = [
@@ -115,15 +116,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe_corpus_lines(store, name: str) -> list[str]:  # noqa: ANN001
+def describe_corpus_lines(store: Store, name: str) -> list[str]:
     info = store.corpus_info(name)
     lines = [
         f"Corpus « {info.name} » : {info.documents} documents issus de {info.files} fichiers "
         f"({info.boilerplate} réponses sans contenu signalées)."
     ]
-    for column, values in store.metadata_counts(name, limit=6).items():
-        shown = ", ".join(f"{value} ({n})" for value, n in values)
-        lines.append(f"  {column} [{info.columns.get(column, '?')}] : {shown}")
+    for column in store.column_summaries(name):
+        if column.type in ("entier", "décimal", "date"):
+            shown = f"de {column.minimum} à {column.maximum}"
+        else:
+            shown = ", ".join(f"{value} ({n})" for value, n in column.top)
+            if column.distinct > len(column.top):
+                shown += f"… ({column.distinct} valeurs)"
+        lines.append(f"  {column.name} [{column.type}, {column.documents} documents] : {shown}")
     return lines
 
 

@@ -84,6 +84,23 @@ class CorpusInfo:
     columns: dict[str, str]
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnSummary:
+    """What a metadata column of a corpus holds."""
+
+    name: str
+    type: str
+    documents: int
+    distinct: int
+    top: list[tuple[Any, int]]
+    minimum: Any
+    maximum: Any
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, (int, float)) else (1, str(value))
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -311,8 +328,8 @@ class Store:
                 (ingest_id,),
             )
 
-    def metadata_counts(self, corpus: str, limit: int = 8) -> dict[str, list[tuple[Any, int]]]:
-        """For each metadata column, its most frequent values with their counts."""
+    def column_summaries(self, corpus: str, top: int = 6) -> list[ColumnSummary]:
+        """Per metadata column: documents that have it, distinct values, top values, range."""
         info = self.corpus_info(corpus)
         rows = self._conn.execute(
             """SELECT j.key, j.value, count(*) AS n
@@ -321,11 +338,21 @@ class Store:
                GROUP BY j.key, j.value ORDER BY j.key, n DESC, j.value""",
             (corpus,),
         )
-        counts: dict[str, list[tuple[Any, int]]] = {name: [] for name in info.columns}
+        grouped: dict[str, list[tuple[Any, int]]] = {name: [] for name in info.columns}
         for key, value, n in rows:
-            if len(counts.setdefault(key, [])) < limit:
-                counts[key].append((value, n))
-        return counts
+            grouped.setdefault(key, []).append((value, n))
+        return [
+            ColumnSummary(
+                name=name,
+                type=info.columns.get(name, "texte"),
+                documents=sum(n for _, n in values),
+                distinct=len(values),
+                top=values[:top],
+                minimum=min((v for v, _ in values), default=None, key=_sort_key),
+                maximum=max((v for v, _ in values), default=None, key=_sort_key),
+            )
+            for name, values in grouped.items()
+        ]
 
     def documents(self, corpus: str) -> Iterator[dict[str, Any]]:
         """Documents of a corpus in ingest order, with their metadata decoded."""

@@ -1,0 +1,37 @@
+"""The shipped demo corpus: large enough, every required field, every format read."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textmine.demo import ingest_demo
+
+REQUIRED = ("source", "organisme", "branche", "fonction", "annee", "region")
+
+
+def test_demo_corpus_ingests_with_complete_metadata(workspace) -> None:
+    store = workspace.open_store()
+    report = ingest_demo(store)
+    assert {f.format for f in report.files} == {"CSV", "JSONL", "IRaMuTeQ", "DOCX", "PDF"}
+    docs = list(store.documents("demo"))
+    assert len(docs) >= 400
+    for doc in docs:
+        missing = [k for k in REQUIRED if k not in doc["metadata"]]
+        assert not missing, (doc["id"], missing)
+        assert 2018 <= doc["metadata"]["annee"] <= 2025
+    sources = Counter(d["metadata"]["source"] for d in docs)
+    assert set(sources) == {"témoignage", "enquête", "rapport"}
+    assert len({d["metadata"]["organisme"] for d in docs}) >= 6
+    # From a one-word answer to whole reports, with many multi-paragraph testimonies.
+    lengths = sorted(len(d["text"].split()) for d in docs)
+    assert lengths[10] < 15 and lengths[-1] > 1000
+    assert sum(1 for d in docs if d["text"].count("\n\n") >= 2) >= 50
+
+
+def test_demo_command_is_idempotent(cli) -> None:
+    status, out, _ = cli("demo")
+    assert status == 0
+    assert out.startswith("Corpus « demo » : 490 documents ajoutés.")
+    status, out, _ = cli("demo")
+    assert out.startswith("Corpus « demo » : 0 document ajouté.")
+    assert "  annee [entier, 490 documents] : de 2018 à 2025" in out.splitlines()
