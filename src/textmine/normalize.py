@@ -19,6 +19,11 @@ _LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
 _SPACE_RUN = re.compile("[ \t\u00a0\u202f\u2000-\u200a\u3000]{2,}|[\t\u2000-\u200a\u3000]")
 _SPACE_AROUND_NEWLINE = re.compile(" *\n *")
 _BLANK_LINES = re.compile("\n{3,}")
+# Anything one of the substitutions above would change.
+_IRREGULAR = re.compile(
+    "[\r\u2028\u2029\x85\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
+    "\t\u2000-\u200a\u3000]|[ \u00a0\u202f]{2}| \n|\n |\n{3}"
+)
 
 # Answers that carry no content. Compared after casefolding, accent folding and
 # removing punctuation, so « R.A.S. », « Néant. » and « je ne sais pas ! » match.
@@ -42,13 +47,15 @@ def normalize_text(text: str) -> str:
         >>> normalize_text("  L’équipe\\u00a0: épuisée\\r\\n\\r\\n\\r\\n  Voilà ")
         'L’équipe\\xa0: épuisée\\n\\nVoilà'
     """
-    text = unicodedata.normalize("NFC", text)
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    text = _SPACE_RUN.sub(" ", text)
-    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
-    text = _BLANK_LINES.sub("\n\n", text)
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _IRREGULAR.search(text):  # most short texts need nothing more than strip()
+        text = _LINE_BREAKS.sub("\n", text)
+        text = _INVISIBLE.sub("", text)
+        text = _CONTROL.sub(" ", text)
+        text = _SPACE_RUN.sub(" ", text)
+        text = _SPACE_AROUND_NEWLINE.sub("\n", text)
+        text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()
 
 

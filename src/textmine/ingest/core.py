@@ -23,6 +23,7 @@ from .records import Documents, Record, Table
 Progress = Callable[[int], None]
 _SAMPLE_ROWS = 200
 _PROGRESS_EVERY = 10_000
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(slots=True)
@@ -273,7 +274,7 @@ def _store_record(
     digest = content_hash(text)
     boilerplate = is_boilerplate(text)
     spans = json.dumps(record.spans) if record.spans else None
-    meta_json = json.dumps(metadata, ensure_ascii=False)
+    meta_json = _to_json(metadata)
     if store.insert_document(
         corpus_id, ingest_id, file_id, record.position, record.original_id,
         text, digest, meta_json, spans, boilerplate,

@@ -1,9 +1,9 @@
 """Metadata values: typed on the fly (integer, decimal, date, text), per column.
 
-While a file streams, each value gets a kind; integers are stored as numbers
-at once (that loses nothing), dates and decimals are stored as written. Once
-the whole file is read, each column gets one type, and ``coerce`` brings the
-stored values to it (ISO dates, floats, or text when a column is mixed).
+While a file streams, each value is stored typed: numbers as numbers, dates in
+ISO form. Once the whole file is read, each column gets one type from the kinds
+of its values; in a column that turns out mixed, ``coerce`` turns the numbers
+back into text, so that a column holds one type only.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ _DEC = re.compile(r"-?\d+[.,]\d+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?")
 _DMY_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?")
 _YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+_SPACES = re.compile(r"\s\s|[^\S ]")
 
 
 def parse_date(text: str) -> str | None:
@@ -49,7 +50,18 @@ def parse_date(text: str) -> str | None:
 
 
 def classify(value: Any) -> tuple[Any, str] | None:
-    """The value to store while streaming and its kind; None for an empty value."""
+    """The value to store and its kind; None for an empty value.
+
+    Integers and decimals become numbers, recognised dates their ISO form
+    (French day-first order); the rest is text. Codes with leading zeros
+    (« 01000 ») stay text.
+
+    Examples:
+        >>> classify(" 2021 "), classify("3,5"), classify("03/04/2021"), classify("01000")
+        ((2021, 'entier'), (3.5, 'décimal'), ('2021-04-03', 'date'), ('01000', 'texte'))
+    """
+    if isinstance(value, str):
+        return _classify_text(value)
     if value is None:
         return None
     if isinstance(value, bool):
@@ -68,15 +80,25 @@ def classify(value: Any) -> tuple[Any, str] | None:
         return value.isoformat(), DATE
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False), TEXT
-    text = unicodedata.normalize("NFC", " ".join(str(value).split()))
+    return _classify_text(str(value))
+
+
+def _classify_text(text: str) -> tuple[Any, str] | None:
+    text = text.strip()
     if not text:
         return None
-    if _INT.fullmatch(text):
-        return int(text), INTEGER
-    if _DEC.fullmatch(text):
-        return text, DECIMAL
-    if text[0].isdigit() and parse_date(text):
-        return text, DATE
+    if _SPACES.search(text):
+        text = " ".join(text.split())
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    first = text[0]
+    if first.isdigit() or first == "-":
+        if _INT.fullmatch(text):
+            return int(text), INTEGER
+        if _DEC.fullmatch(text):
+            return float(text.replace(",", ".")), DECIMAL
+        if iso := parse_date(text):
+            return iso, DATE
     return text, TEXT
 
 
@@ -91,23 +113,15 @@ def column_type(kinds: Iterable[str]) -> str:
 
 
 def needs_coercion(kinds: set[str], type_: str) -> bool:
-    """Whether values of these kinds are stored differently from ``type_`` wants."""
-    if type_ == DATE or type_ == DECIMAL:
-        return type_ in kinds
-    if type_ == TEXT:
-        return bool(kinds & {INTEGER, DECIMAL})
-    return False
+    """Whether stored values of these kinds must change for a column of ``type_``.
+
+    Only a text column holding some numbers needs it: its numbers become text.
+    """
+    return type_ == TEXT and bool(kinds & {INTEGER, DECIMAL})
 
 
 def coerce(value: Any, type_: str) -> Any:
     """``value`` as stored for a column of type ``type_`` (idempotent)."""
-    if type_ == DATE and isinstance(value, str):
-        return parse_date(value) or value
-    if type_ == DECIMAL and isinstance(value, str):
-        try:
-            return float(value.replace(",", "."))
-        except ValueError:
-            return value
     if type_ == TEXT and isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return value
