@@ -176,3 +176,23 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     sqlite3.connect(db).execute("PRAGMA user_version = 99")
     with pytest.raises(TextmineError, match="version plus récente"):
         Store(db)
+
+
+def test_a_runaway_jsonl_line_is_refused_without_reading_it_whole(tmp_path: Path, monkeypatch) -> None:
+    from textmine.ingest import jsonl
+
+    monkeypatch.setattr(jsonl, "MAX_LINE_CHARS", 100)
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"texte": "court"}\n{"texte": "' + "x" * 300 + '"}\n', encoding="utf-8")
+    with pytest.raises(TextmineError, match="r.jsonl, ligne 2 : ligne de plus de 50 millions"):
+        ingest(Store(tmp_path / "ws.sqlite"), [path], "c")
+
+
+def test_an_encoding_change_after_the_sample_is_reported(tmp_path: Path, monkeypatch) -> None:
+    from textmine.ingest import delimited
+
+    monkeypatch.setattr(delimited, "read_head", lambda path: path.read_bytes()[:30])
+    path = tmp_path / "r.csv"
+    path.write_bytes("texte\nUne première réponse\n".encode() + "Une réponse en cp1252\n".encode("cp1252"))
+    with pytest.raises(TextmineError, match=r"r.csv, ligne 3 : encodage incohérent \(détecté : utf-8, d.après le début du fichier\)"):
+        ingest(Store(tmp_path / "ws.sqlite"), [path], "c")

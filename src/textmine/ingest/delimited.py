@@ -10,7 +10,7 @@ from typing import Any
 
 from ..errors import CorpusFormatError
 from .records import Table
-from .sniff import detect_encoding, ensure_text, read_head
+from .sniff import UNDECODABLE, detect_encoding, encoding_error, ensure_text, read_head
 from .values import clean_header
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -65,20 +65,19 @@ def read_delimited(path: Path, **_: Any) -> Table:
 
 
 def _rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
-    with path.open(encoding=encoding, newline="") as handle:
+    with path.open(encoding=encoding, errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, strict=True)
+        start = 1
         try:
             for row in reader:
+                if UNDECODABLE.search("\x1f".join(row)):
+                    raise encoding_error(path, start, encoding)
+                start = reader.line_num + 1
                 yield row
         except csv.Error as exc:
             raise CorpusFormatError(
                 f"{path.name}, ligne {reader.line_num} : CSV mal formé ({_csv_reason(exc)}). "
                 "Vérifiez les guillemets autour des textes."
-            ) from exc
-        except UnicodeDecodeError as exc:
-            raise CorpusFormatError(
-                f"{path.name}, ligne {reader.line_num + 1} : encodage incohérent (détecté : "
-                f"{encoding}). Enregistrez le fichier en UTF-8."
             ) from exc
 
 

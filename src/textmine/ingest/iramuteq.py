@@ -13,7 +13,9 @@ from typing import Any
 
 from ..errors import CorpusFormatError
 from .records import Documents, Record
-from .sniff import detect_encoding, ensure_text, read_head
+from .sniff import UNDECODABLE, detect_encoding, encoding_error, ensure_text, read_head
+
+MAX_TEXT_CHARS = 50_000_000
 
 
 def read_iramuteq(path: Path, **_: Any) -> Documents:
@@ -44,30 +46,33 @@ def _texts(path: Path, encoding: str) -> Iterator[Record]:
     metadata: dict[str, Any] | None = None
     lines: list[str] = []
     themes: list[str] = []
-    line_no = 0
-    with path.open(encoding=encoding) as handle:
-        try:
-            for line_no, line in enumerate(handle, start=1):
-                stripped = line.strip()
-                if stripped.startswith("****"):
-                    if metadata is not None:
-                        yield _record(number, metadata, lines, themes)
-                    number += 1
-                    metadata, lines, themes = parse_header(stripped), [], []
-                elif stripped.startswith("-*"):
-                    themes.append(stripped[2:].replace("_", " "))
-                elif metadata is None:
-                    if stripped:
-                        raise CorpusFormatError(
-                            f"{path.name}, ligne {line_no} : texte avant la première ligne "
-                            "« **** » ; un corpus IRaMuTeQ commence par une ligne **** *variable_modalite."
-                        )
-                else:
-                    lines.append(line)
-        except UnicodeDecodeError as exc:
-            raise CorpusFormatError(
-                f"{path.name}, ligne {line_no + 1} : encodage incohérent. Enregistrez le fichier en UTF-8."
-            ) from exc
+    size = 0
+    with path.open(encoding=encoding, errors="surrogateescape") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if UNDECODABLE.search(line):
+                raise encoding_error(path, line_no, encoding)
+            stripped = line.strip()
+            if stripped.startswith("****"):
+                if metadata is not None:
+                    yield _record(number, metadata, lines, themes)
+                number += 1
+                metadata, lines, themes, size = parse_header(stripped), [], [], 0
+            elif stripped.startswith("-*"):
+                themes.append(stripped[2:].replace("_", " "))
+            elif metadata is None:
+                if stripped:
+                    raise CorpusFormatError(
+                        f"{path.name}, ligne {line_no} : texte avant la première ligne "
+                        "« **** » ; un corpus IRaMuTeQ commence par une ligne **** *variable_modalite."
+                    )
+            else:
+                size += len(line)
+                if size > MAX_TEXT_CHARS:
+                    raise CorpusFormatError(
+                        f"{path.name}, texte {number} : plus de 50 millions de caractères ; "
+                        "vérifiez qu'une ligne « **** » ne manque pas."
+                    )
+                lines.append(line)
     if metadata is not None:
         yield _record(number, metadata, lines, themes)
 

@@ -10,10 +10,11 @@ from typing import Any
 
 from ..errors import CorpusFormatError
 from .records import Table
-from .sniff import detect_encoding, ensure_text, read_head
+from .sniff import UNDECODABLE, detect_encoding, encoding_error, ensure_text, read_head
 from .values import clean_header
 
 _HEADER_PEEK = 200
+MAX_LINE_CHARS = 50_000_000
 
 
 def read_jsonl(path: Path, **_: Any) -> Table:
@@ -31,26 +32,26 @@ def read_jsonl(path: Path, **_: Any) -> Table:
 
 
 def _objects(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding=encoding) as handle:
-        line_no = 0
-        try:
-            for line_no, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line.strip())
-                except json.JSONDecodeError as exc:
-                    raise CorpusFormatError(
-                        f"{path.name}, ligne {line_no} : JSON invalide ({exc.msg}, colonne "
-                        f"{exc.colno}). Chaque ligne doit être un objet JSON complet."
-                    ) from exc
-                if not isinstance(obj, dict):
-                    raise CorpusFormatError(
-                        f"{path.name}, ligne {line_no} : un objet JSON {{…}} est attendu."
-                    )
-                yield line_no, {" ".join(str(k).split()) or "colonne": v for k, v in obj.items()}
-        except UnicodeDecodeError as exc:
-            raise CorpusFormatError(
-                f"{path.name}, ligne {line_no + 1} : encodage incohérent. "
-                "Enregistrez le fichier en UTF-8."
-            ) from exc
+    with path.open(encoding=encoding, errors="surrogateescape") as handle:
+        for line_no, line in enumerate(iter(lambda: handle.readline(MAX_LINE_CHARS), ""), 1):
+            if len(line) == MAX_LINE_CHARS and not line.endswith("\n"):
+                raise CorpusFormatError(
+                    f"{path.name}, ligne {line_no} : ligne de plus de 50 millions de caractères ; "
+                    "un fichier JSONL doit avoir un objet par ligne."
+                )
+            if not line.strip():
+                continue
+            if UNDECODABLE.search(line):
+                raise encoding_error(path, line_no, encoding)
+            try:
+                obj = json.loads(line.strip())
+            except json.JSONDecodeError as exc:
+                raise CorpusFormatError(
+                    f"{path.name}, ligne {line_no} : JSON invalide ({exc.msg}, colonne "
+                    f"{exc.colno}). Chaque ligne doit être un objet JSON complet."
+                ) from exc
+            if not isinstance(obj, dict):
+                raise CorpusFormatError(
+                    f"{path.name}, ligne {line_no} : un objet JSON {{…}} est attendu."
+                )
+            yield line_no, {" ".join(str(k).split()) or "colonne": v for k, v in obj.items()}

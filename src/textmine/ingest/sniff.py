@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from pathlib import Path
 
-from ..errors import InputFileError
+from ..errors import CorpusFormatError, InputFileError
 
 SAMPLE_BYTES = 1 << 20
 
@@ -89,3 +90,16 @@ def detect_encoding(head: bytes) -> str:
         return "cp1252"
     except UnicodeDecodeError:
         return "latin-1"
+
+
+# Files are opened with errors="surrogateescape": a byte that does not fit the
+# detected encoding becomes a lone surrogate, found line by line, so that the
+# error names the right line (the decoder reads far ahead of the parser).
+UNDECODABLE = re.compile("[\udc80-\udcff]")
+
+
+def encoding_error(path: Path, line: int, encoding: str) -> CorpusFormatError:
+    return CorpusFormatError(
+        f"{path.name}, ligne {line} : encodage incohérent (détecté : {encoding}, d'après le début "
+        "du fichier). Enregistrez le fichier entier en UTF-8."
+    )
