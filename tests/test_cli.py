@@ -189,3 +189,44 @@ def test_pdf_through_the_cli_reports_pages(cli, tmp_path: Path) -> None:
     status, out, _ = cli("ingest", path, "--corpus", "rapports")
     assert status == 0
     assert "  rapport.pdf (PDF) : 1 lu, 1 ajouté." in out.splitlines()
+
+
+def test_app_command_serves_the_app(real_cli, workspace, tmp_path: Path) -> None:
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    from conftest import textmine_executable
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([textmine_executable(), "app", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    assert r.read() == b"ok"
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "the app did not start within 60 s"
+                time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_app_command_refuses_a_bad_port(cli) -> None:
+    status, _, err = cli("app", "--port", "70000")
+    assert status == 2
+    assert err == "Erreur : argument --port : port invalide « 70000 » (de 1 à 65535) (voir « textmine app --help »).\n"
+
+
+def test_meta_option_must_be_key_value(cli, tmp_path: Path) -> None:
+    status, _, err = cli("ingest", write_csv(tmp_path / "r.csv"), "--corpus", "c", "--meta", "source")
+    assert status == 2
+    assert err.startswith("Erreur : argument --meta : « source » n'est pas de la forme clé=valeur")

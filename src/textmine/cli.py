@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from pathlib import Path
 
 from . import __version__
 from .errors import TextmineError
@@ -29,6 +31,7 @@ _ARGPARSE_FR: list[tuple[str, str]] = [
     (r"argument (.*?): not allowed with argument (.*)", r"argument \1 : incompatible avec \2"),
     (r"one of the arguments (.*) is required", r"un des arguments \1 est obligatoire"),
     (r"ambiguous option: (.*?) could match (.*)", r"option ambiguë : \1 (possibilités : \2)"),
+    (r"argument (.*?): (.*)", r"argument \1 : \2"),  # our own ArgumentTypeError messages
 ]
 
 
@@ -59,8 +62,14 @@ class _Parser(argparse.ArgumentParser):
 def _key_value(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep or not key.strip():
-        raise argparse.ArgumentTypeError(text)
+        raise argparse.ArgumentTypeError(f"« {text} » n'est pas de la forme clé=valeur")
     return key.strip(), value.strip()
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"port invalide « {text} » (de 1 à 65535)")
+    return int(text)
 
 
 def _workspace_store():
@@ -152,6 +161,24 @@ def _progress_printer() -> Callable[[int], None]:
     return show
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from .errors import NotFoundError
+
+    app = Path(__file__).resolve().parents[2] / "app.py"
+    if not app.is_file():
+        raise NotFoundError(
+            f"Application introuvable ({app}) : installez textmine depuis son dépôt (pip install -e .)."
+        )
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    print(f"Application textmine : http://localhost:{args.port} (Ctrl+C pour arrêter)", flush=True)
+    os.execv(sys.executable, command)
+    return 0  # not reached: execv replaces this process
+
+
 # -- parser -----------------------------------------------------------------
 
 
@@ -193,6 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
         "« demo » s'il n'y est pas déjà, puis en affiche le résumé.",
     )
     p.set_defaults(handler=cmd_demo)
+
+    p = commands.add_parser(
+        "app", prog="textmine app", help="lance l'application dans le navigateur",
+        description="Lance l'application Streamlit sur l'espace de travail courant.",
+    )
+    p.add_argument("--port", type=_port, default=8501, metavar="N", help="port local (8501 par défaut)")
+    p.set_defaults(handler=cmd_app)
     return parser
 
 

@@ -354,17 +354,30 @@ class Store:
             for name, values in grouped.items()
         ]
 
-    def documents(self, corpus: str) -> Iterator[dict[str, Any]]:
-        """Documents of a corpus in ingest order, with their metadata decoded."""
+    def documents(
+        self, corpus: str, contains: str | None = None, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Documents of a corpus in ingest order, with their metadata decoded.
+
+        Args:
+            corpus: corpus name.
+            contains: keep only texts containing this string (case-insensitive for ASCII).
+            limit: at most this many documents.
+        """
         corpus_id = self.corpus_id(corpus)
         if corpus_id is None:
             self.corpus_info(corpus)  # raises the French "not found" message
+        where, params = "d.corpus_id = ?", [corpus_id]
+        if contains:
+            escaped = contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where += " AND d.text LIKE ? ESCAPE '\\'"
+            params.append(f"%{escaped}%")
         cursor = self._conn.execute(
-            """SELECT d.id, d.original_id, d.text, d.metadata, f.path, f.position_kind,
-                      d.position, d.spans, d.boilerplate
-               FROM documents d JOIN source_files f ON f.id = d.source_file_id
-               WHERE d.corpus_id = ? ORDER BY d.id""",
-            (corpus_id,),
+            f"""SELECT d.id, d.original_id, d.text, d.metadata, f.path, f.position_kind,
+                       d.position, d.spans, d.boilerplate
+                FROM documents d JOIN source_files f ON f.id = d.source_file_id
+                WHERE {where} ORDER BY d.id LIMIT ?""",
+            (*params, -1 if limit is None else limit),
         )
         for doc_id, original, text, meta, path, kind, position, spans, boiler in cursor:
             yield {
