@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import NotFoundError, WorkspaceError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -69,6 +69,21 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (corpus_id, name)
     );
     """,
+    2: """
+    CREATE TABLE analyses (
+        document_id  INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        pipeline     TEXT NOT NULL,
+        french       INTEGER NOT NULL
+    );
+    CREATE TABLE sentences (
+        document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        n            INTEGER NOT NULL,
+        start        INTEGER NOT NULL,
+        end          INTEGER NOT NULL,
+        terms        TEXT NOT NULL,
+        PRIMARY KEY (document_id, n)
+    ) WITHOUT ROWID;
+    """,
 }
 
 
@@ -95,6 +110,15 @@ class ColumnSummary:
     top: list[tuple[Any, int]]
     minimum: Any
     maximum: Any
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRow:
+    """A sentence of a document: character offsets and its theme terms."""
+
+    start: int
+    end: int
+    terms: str
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -354,6 +378,81 @@ class Store:
             for name, values in grouped.items()
         ]
 
+    # -- linguistic analyses ------------------------------------------------
+
+    def unanalysed(self, corpus: str, pipeline: str) -> list[tuple[int, str]]:
+        """(id, text) of the corpus documents not yet analysed by ``pipeline``."""
+        corpus_id = self._require_corpus(corpus)
+        return self._conn.execute(
+            """SELECT d.id, d.text FROM documents d
+               LEFT JOIN analyses a ON a.document_id = d.id AND a.pipeline = ?
+               WHERE d.corpus_id = ? AND a.document_id IS NULL ORDER BY d.id""",
+            (pipeline, corpus_id),
+        ).fetchall()
+
+    def save_analyses(
+        self, pipeline: str, analyses: list[tuple[int, bool, list[SentenceRow]]]
+    ) -> None:
+        """Store the sentences of analysed documents, replacing older analyses (one transaction)."""
+        with self.writing() as conn:
+            for document_id, french, sentences in analyses:
+                conn.execute("DELETE FROM sentences WHERE document_id = ?", (document_id,))
+                conn.execute(
+                    "INSERT OR REPLACE INTO analyses (document_id, pipeline, french) VALUES (?, ?, ?)",
+                    (document_id, pipeline, int(french)),
+                )
+                conn.executemany(
+                    "INSERT INTO sentences (document_id, n, start, end, terms) VALUES (?, ?, ?, ?, ?)",
+                    [(document_id, n, s.start, s.end, s.terms) for n, s in enumerate(sentences, 1)],
+                )
+
+    def analysed_documents(self, corpus: str) -> Iterator[tuple[int, str, bool, bool, list[SentenceRow]]]:
+        """(id, text, boilerplate, french, sentences) of every analysed document, in order."""
+        corpus_id = self._require_corpus(corpus)
+        rows = self._conn.execute(
+            """SELECT d.id, d.text, d.boilerplate, a.french, s.start, s.end, s.terms
+               FROM documents d JOIN analyses a ON a.document_id = d.id
+               JOIN sentences s ON s.document_id = d.id
+               WHERE d.corpus_id = ? ORDER BY d.id, s.n""",
+            (corpus_id,),
+        )
+        current, sentences = None, []
+        for doc_id, text, boiler, french, start, end, terms in rows:
+            if current is not None and current[0] != doc_id:
+                yield (*current, sentences)
+                sentences = []
+            current = (doc_id, text, bool(boiler), bool(french))
+            sentences.append(SentenceRow(start, end, terms))
+        if current is not None:
+            yield (*current, sentences)
+
+    def document_metadata(self, corpus: str) -> dict[int, dict[str, Any]]:
+        """Document id -> (original id, metadata) for a whole corpus."""
+        corpus_id = self._require_corpus(corpus)
+        rows = self._conn.execute(
+            "SELECT id, original_id, metadata FROM documents WHERE corpus_id = ? ORDER BY id",
+            (corpus_id,),
+        )
+        return {doc_id: {"original_id": original, **json.loads(meta)} for doc_id, original, meta in rows}
+
+    def corpus_fingerprint(self, corpus: str) -> str:
+        """A hash of the corpus content: changes whenever a document is added or removed."""
+        import hashlib
+
+        corpus_id = self._require_corpus(corpus)
+        digest = hashlib.sha256()
+        for (content_hash,) in self._conn.execute(
+            "SELECT content_hash FROM documents WHERE corpus_id = ? ORDER BY id", (corpus_id,)
+        ):
+            digest.update(content_hash.encode())
+        return digest.hexdigest()[:16]
+
+    def _require_corpus(self, corpus: str) -> int:
+        corpus_id = self.corpus_id(corpus)
+        if corpus_id is None:
+            self.corpus_info(corpus)  # raises the French "not found" message
+        return corpus_id
+
     def documents(
         self, corpus: str, contains: str | None = None, limit: int | None = None
     ) -> Iterator[dict[str, Any]]:
@@ -364,9 +463,7 @@ class Store:
             contains: keep only texts containing this string (case-insensitive for ASCII).
             limit: at most this many documents.
         """
-        corpus_id = self.corpus_id(corpus)
-        if corpus_id is None:
-            self.corpus_info(corpus)  # raises the French "not found" message
+        corpus_id = self._require_corpus(corpus)
         where, params = "d.corpus_id = ?", [corpus_id]
         if contains:
             escaped = contains.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

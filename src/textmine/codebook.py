@@ -1,0 +1,181 @@
+"""Codebooks: named themes with a definition and seed terms, in the users' words.
+
+A codebook is a YAML file (``themes:`` list of ``nom``, ``definition``,
+``termes``) or a CSV file (columns ``nom``, ``definition``, ``termes`` with
+terms separated by « ; »). textmine ships a default one for social-protection
+work (``textmine/data/codebook.yaml``); users edit it or pass their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .errors import TextmineError
+
+DEFAULT = "défaut"
+NONE = "aucun"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """One codebook theme."""
+
+    name: str
+    definition: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Codebook:
+    """An ordered list of themes, and where it came from."""
+
+    source: str
+    themes: tuple[Theme, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "themes": [{"nom": t.name, "definition": t.definition, "termes": list(t.terms)} for t in self.themes],
+        }
+
+
+def load(spec: str | None) -> Codebook:
+    """The default codebook (``None`` or « défaut »), none (« aucun »), or a file."""
+    if spec in (None, DEFAULT):
+        text = resources.files("textmine.data").joinpath("codebook.yaml").read_text(encoding="utf-8")
+        return _from_yaml(text, "codebook par défaut")
+    if spec == NONE:
+        return Codebook(source=NONE)
+    path = Path(spec)
+    if not path.is_file():
+        raise TextmineError(f"Codebook introuvable : {path}.")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="cp1252")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return _from_yaml(text, path.name)
+    if path.suffix.lower() == ".csv":
+        return _from_csv(text, path.name)
+    raise TextmineError(f"{path.name} : un codebook est un fichier .yaml ou .csv.")
+
+
+def _from_yaml(text: str, name: str) -> Codebook:
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f", ligne {mark.line + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or "syntaxe YAML invalide"
+        raise TextmineError(f"{name}{where} : {reason}. Vérifiez l'indentation et les deux-points.") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        raise TextmineError(f"{name} : le fichier doit contenir une liste « themes: ».")
+    themes = []
+    for number, item in enumerate(data["themes"], start=1):
+        if not isinstance(item, dict):
+            raise TextmineError(f"{name}, thème {number} : attendu « nom », « definition » et « termes ».")
+        terms = item.get("termes") or []
+        if isinstance(terms, str):
+            terms = [t for t in terms.split(";")]
+        themes.append(_theme(name, number, item.get("nom"), item.get("definition"), terms))
+    return _checked(Codebook(source=name, themes=tuple(themes)))
+
+
+def _from_csv(text: str, name: str) -> Codebook:
+    reader = csv.DictReader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ",")
+    missing = {"nom", "termes"} - set(reader.fieldnames or [])
+    if missing:
+        raise TextmineError(f"{name} : colonnes manquantes : {', '.join(sorted(missing))} (attendu : nom, definition, termes).")
+    themes = []
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            raise TextmineError(
+                f"{name}, ligne {number} : trop de champs. Mettez les termes entre guillemets, "
+                "séparés par « ; » : \"stock;dossier en retard\"."
+            )
+        themes.append(_theme(name, number, row.get("nom"), row.get("definition"), (row.get("termes") or "").split(";")))
+    return _checked(Codebook(source=name, themes=tuple(themes)))
+
+
+def _theme(source: str, number: int, name, definition, terms) -> Theme:  # noqa: ANN001
+    if not isinstance(name, str) or not name.strip():
+        raise TextmineError(f"{source}, thème {number} : « nom » manquant.")
+    cleaned = tuple(str(t).strip().lower() for t in terms if str(t).strip())
+    if not cleaned:
+        raise TextmineError(f"{source}, thème « {name.strip()} » : aucun terme dans « termes ».")
+    return Theme(name.strip(), str(definition or "").strip(), cleaned)
+
+
+def _checked(codebook: Codebook) -> Codebook:
+    names = [t.name for t in codebook.themes]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise TextmineError(f"{codebook.source} : thème en double : {', '.join(duplicates)}.")
+    if not codebook.themes:
+        raise TextmineError(f"{codebook.source} : aucun thème.")
+    return codebook
+
+
+def seed_terms(codebook: Codebook) -> list[list[str]]:
+    """Each theme's seed terms turned into theme terms (lemmas, expressions joined)."""
+    from .preprocess import load_nlp, theme_terms
+
+    nlp = load_nlp()
+    seeds = []
+    for theme in codebook.themes:
+        # A multi-word seed that is not a known expression keeps its terms joined by
+        # spaces: the vectorizer's n-grams of terms then match it.
+        terms = (" ".join(theme_terms(doc, keep_any_pos=True)) for doc in nlp.pipe(theme.terms))
+        seeds.append(list(dict.fromkeys(t for t in terms if t)))
+    return seeds
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The codebook theme a topic matches, and how well."""
+
+    theme: str | None
+    score: float
+
+
+def match_topics(
+    topic_terms: dict[int, list[tuple[str, float]]],
+    seeds: list[list[str]],
+    codebook: Codebook,
+    threshold: float = 0.12,
+) -> dict[int, Match]:
+    """Match each topic to the codebook theme whose seed terms weigh most in it.
+
+    The score of a theme for a topic is the share of the topic's c-TF-IDF weight
+    (top terms) carried by terms that contain one of the theme's seed terms.
+    Below ``threshold`` a topic matches nothing.
+    """
+    matches = {}
+    for topic, terms in topic_terms.items():
+        total = sum(w for _, w in terms) or 1.0
+        scores = []
+        for theme_seeds in seeds:
+            seed_set = set(theme_seeds)
+            weight = sum(w for term, w in terms if _contains_seed(term, seed_set))
+            scores.append(weight / total)
+        best = int(np.argmax(scores)) if scores else -1
+        if best >= 0 and scores[best] >= threshold:
+            matches[topic] = Match(codebook.themes[best].name, round(scores[best], 3))
+        else:
+            matches[topic] = Match(None, round(max(scores, default=0.0), 3))
+    return matches
+
+
+def _contains_seed(term: str, seeds: set[str]) -> bool:
+    if term in seeds:
+        return True
+    words = term.split()
+    return any(" ".join(words[i : i + k]) in seeds for k in (1, 2, 3) for i in range(len(words) - k + 1))

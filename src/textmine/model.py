@@ -1,0 +1,213 @@
+"""A trained model as stored in ``models/<name>/``, with the user's theme edits.
+
+Training writes the themes, segment and document assignments once; renames,
+merges and deletions are kept apart in ``edits.json`` and applied when the
+model is read, so the training output itself never changes.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import TextmineError
+from .registry import Registry, write_json_atomic
+
+UNASSIGNED = -1
+UNASSIGNED_LABEL = "Sans thème"
+
+
+class TrainedModel:
+    """Read access to a model folder, and its theme edits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.card: dict[str, Any] = json.loads((self.path / "card.json").read_text(encoding="utf-8"))
+        self.trained_themes: list[dict[str, Any]] = json.loads(
+            (self.path / "themes.json").read_text(encoding="utf-8")
+        )
+
+    @classmethod
+    def load(cls, registry: Registry, name: str) -> "TrainedModel":
+        return cls(registry.require(name))
+
+    @property
+    def name(self) -> str:
+        return self.card["name"]
+
+    @property
+    def corpus(self) -> str:
+        return self.card["corpus"]["name"]
+
+    # -- edits --------------------------------------------------------------
+
+    @property
+    def edits(self) -> dict[str, Any]:
+        path = self.path / "edits.json"
+        if not path.is_file():
+            return {"labels": {}, "merged": {}, "deleted": []}
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def mapping(self) -> dict[int, int]:
+        """Trained theme id -> theme id after merges and deletions."""
+        edits = self.edits
+        merged = {int(k): int(v) for k, v in edits["merged"].items()}
+        deleted = set(edits["deleted"])
+        result = {}
+        for theme in self.trained_themes:
+            topic = theme["id"]
+            target = merged.get(topic, topic)
+            result[topic] = UNASSIGNED if target in deleted else target
+        result[UNASSIGNED] = UNASSIGNED
+        return result
+
+    def rename(self, topic: int, label: str) -> None:
+        label = " ".join(label.split())
+        if not label:
+            raise TextmineError("Le nouveau libellé est vide.")
+        self._check_live(topic)
+        self._edit(lambda e: e["labels"].__setitem__(str(topic), label))
+
+    def merge(self, topics: list[int], label: str | None = None) -> int:
+        """Merge themes into the first one; returns its id."""
+        if len(set(topics)) < 2:
+            raise TextmineError("Indiquez au moins deux thèmes différents à fusionner.")
+        for topic in topics:
+            self._check_live(topic)
+        target, *others = topics
+
+        def apply(edits: dict[str, Any]) -> None:
+            for source in others:
+                for old, new in list(edits["merged"].items()):
+                    if new == source:
+                        edits["merged"][old] = target
+                edits["merged"][str(source)] = target
+            if label:
+                edits["labels"][str(target)] = " ".join(label.split())
+
+        self._edit(apply)
+        return target
+
+    def delete(self, topic: int) -> None:
+        """Remove a theme: its segments become « sans thème »."""
+        self._check_live(topic)
+        self._edit(lambda e: e["deleted"].append(topic))
+
+    def _check_live(self, topic: int) -> None:
+        live = set(self.mapping().values()) - {UNASSIGNED}
+        if topic not in live:
+            shown = ", ".join(str(t) for t in sorted(live))
+            raise TextmineError(f"Thème {topic} introuvable dans le modèle « {self.name} ». Thèmes : {shown}.")
+
+    def _edit(self, change) -> None:  # noqa: ANN001
+        with open(self.path / ".edits.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            edits = self.edits
+            change(edits)
+            write_json_atomic(self.path / "edits.json", edits)
+
+    # -- assignments ------------------------------------------------------
+
+    @cached_property
+    def trained_segments(self) -> pd.DataFrame:
+        return pd.read_parquet(self.path / "segments.parquet")
+
+    def segments(self) -> pd.DataFrame:
+        """Segments with their theme after edits (``topic``) and as trained (``topic_trained``)."""
+        frame = self.trained_segments.rename(columns={"topic": "topic_trained"})
+        frame["topic"] = frame["topic_trained"].map(self.mapping()).astype(int)
+        return frame
+
+    def documents(self) -> pd.DataFrame:
+        """Per document: main theme, its share, and the full profile {theme: share}."""
+        return document_profiles(self.segments())
+
+    def themes(self) -> pd.DataFrame:
+        """The themes after edits: id, label, codebook theme, key terms, sizes."""
+        mapping, labels = self.mapping(), self.edits["labels"]
+        segments = self.segments()
+        docs = self.documents()
+        rows = []
+        for theme in self.trained_themes:
+            topic = theme["id"]
+            if mapping[topic] != topic:
+                continue
+            rows.append({
+                "topic": topic,
+                "label": labels.get(str(topic), theme["label"]),
+                "codebook": theme["codebook"],
+                "terms": theme["terms"],
+                "segments": int((segments["topic"] == topic).sum()),
+                "documents": int((docs["topic"] == topic).sum()),
+            })
+        frame = pd.DataFrame(rows, columns=["topic", "label", "codebook", "terms", "segments", "documents"])
+        frame["share"] = (frame["segments"] / max(1, len(segments))).round(4)
+        return frame.sort_values("segments", ascending=False, ignore_index=True)
+
+    def label_of(self) -> dict[int, str]:
+        labels = dict(zip(self.themes()["topic"], self.themes()["label"]))
+        labels[UNASSIGNED] = UNASSIGNED_LABEL
+        return labels
+
+
+def document_profiles(segments: pd.DataFrame) -> pd.DataFrame:
+    """Main theme of each document from the shares of its segments (ties: larger theme first)."""
+    counts = segments.groupby(["document_id", "topic"]).size().rename("n").reset_index()
+    totals = counts.groupby("document_id")["n"].transform("sum")
+    counts["share"] = counts["n"] / totals
+    # Among a document's themes, prefer assigned ones, then the largest share.
+    counts["assigned"] = counts["topic"] != UNASSIGNED
+    ordered = counts.sort_values(["document_id", "assigned", "share", "topic"], ascending=[True, False, False, True])
+    main = ordered.drop_duplicates("document_id")[["document_id", "topic", "share"]]
+    profiles = counts.groupby("document_id").apply(
+        lambda g: json.dumps({int(t): round(float(s), 3) for t, s in zip(g["topic"], g["share"])}),
+        include_groups=False,
+    ).rename("profile")
+    return main.merge(profiles, on="document_id").reset_index(drop=True)
+
+
+def shares_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Share of each theme within each value of ``column`` (documents' main themes)."""
+    table = pd.crosstab(frame[column], frame["topic"], normalize="index")
+    return table.round(4)
+
+
+def assignment_rows(model: TrainedModel, store) -> tuple[list[str], list[list[Any]]]:  # noqa: ANN001
+    """One row per document of the corpus: id, theme, label, share, sentiment, metadata.
+
+    Documents left out of the model (answers without content) have theme -1.
+    ``sentiment`` stays empty until sentiment has been computed for the corpus.
+    """
+    docs = model.documents().set_index("document_id")
+    labels = model.label_of()
+    columns = list(store.corpus_info(model.corpus).columns)
+    header = ["id", "topic", "topic_label", "probability", "sentiment", *columns]
+    rows = []
+    for doc_id, meta in store.document_metadata(model.corpus).items():
+        topic, share = (int(docs.at[doc_id, "topic"]), round(float(docs.at[doc_id, "share"]), 3)) if doc_id in docs.index else (UNASSIGNED, 0.0)
+        identifier = meta.get("original_id") or doc_id
+        rows.append([identifier, topic, labels.get(topic, UNASSIGNED_LABEL), share, None,
+                     *(meta.get(c) for c in columns)])
+    return header, rows
+
+
+def compare(a: TrainedModel, b: TrainedModel) -> list[tuple[str, str, float]]:
+    """For each theme of ``a``: the theme of ``b`` most of its documents fall in, and that share."""
+    left = a.documents()[["document_id", "topic"]]
+    right = b.documents()[["document_id", "topic"]]
+    joined = left.merge(right, on="document_id", suffixes=("_a", "_b"))
+    labels_a, labels_b = a.label_of(), b.label_of()
+    result = []
+    for topic in a.themes()["topic"]:
+        mine = joined[joined["topic_a"] == topic]
+        if mine.empty:
+            result.append((labels_a[topic], "—", 0.0))
+            continue
+        counts = mine["topic_b"].value_counts()
+        result.append((labels_a[topic], labels_b.get(int(counts.index[0]), "?"), round(counts.iloc[0] / len(mine), 2)))
+    return result

