@@ -214,3 +214,37 @@ def test_an_interrupted_training_leaves_no_model_and_keeps_the_published_one(cop
     assert (copy.models_dir / "base" / "card.json").read_text() == card
     assert (copy.models_dir / "published.json").read_text() == published
     assert not [p for p in copy.models_dir.iterdir() if p.name.startswith((".tmp", ".old"))]
+
+
+def test_themes_by_year_and_by_group(copy: Workspace, cli) -> None:
+    from textmine.model import themes_by
+
+    table = themes_by(load(copy), copy.open_store(), "annee")
+    assert list(table.index) == list(range(2018, 2026))
+    assert table["n"].sum() == len(load(copy).segments())
+    shares = table.drop(columns="n").sum(axis=1)
+    assert all(abs(s - 1) < 0.01 for s in shares)
+    status, out, _ = cli("topics", "--model", "base", "--by", "organisme")
+    assert status == 0 and out.splitlines()[0].startswith("organisme")
+    status, _, err = cli("topics", "--model", "base", "--by", "genre")
+    assert status == 1 and err.startswith("Erreur : Colonne « genre » absente du corpus « temoignages ».")
+    by_date = themes_by(load(copy), copy.open_store(), "date")
+    assert set(by_date.index) <= set(range(2018, 2026))
+
+
+def test_documents_not_in_french_are_flagged(copy: Workspace, tmp_path: Path) -> None:
+    rows = list(csv.DictReader((DEMO / "temoignages.csv").open(encoding="utf-8")))[:60]
+    english = [
+        "The dashboards are checked every single morning and nobody reads them afterwards.",
+        "Our team lost three colleagues this year and none of them has been replaced yet.",
+    ]
+    path = tmp_path / "mixte.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["texte"])
+        writer.writerows([[r["texte"]] for r in rows] + [[t] for t in english])
+    ingest(copy.open_store(), [path], "mixte")
+    report = train(copy, "mixte", "mixte", TrainOptions(embedding="tfidf-svd", codebook="aucun", min_topic_size=5))
+    assert report.warnings == [
+        "2 document(s) ne semblent pas écrits en français : les thèmes risquent d'être moins bons pour eux."
+    ]

@@ -258,7 +258,10 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_topics(args: argparse.Namespace) -> int:
     from .model import TrainedModel
 
-    themes = TrainedModel.load(_registry(), args.model).themes()
+    model = TrainedModel.load(_registry(), args.model)
+    if args.by:
+        return _topics_by(model, args)
+    themes = model.themes()
     if args.format == "json":
         records = themes.to_dict(orient="records")
         print(json.dumps(records, ensure_ascii=False, indent=2, default=int))
@@ -275,6 +278,21 @@ def cmd_topics(args: argparse.Namespace) -> int:
         writer.writerows(rows)
         return 0
     print(_table(rows, numeric={0, 3, 4}))
+    return 0
+
+
+def _topics_by(model, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from .model import themes_by
+
+    table = themes_by(model, Workspace.from_env().open_store(), args.by)
+    if args.format == "json":
+        print(table.reset_index().to_json(orient="records", force_ascii=False, indent=2))
+    elif args.format == "csv":
+        print(table.to_csv(), end="")
+    else:
+        rows = [(args.by, "segments", *table.columns[1:])]
+        rows += [(str(v), str(r["n"]), *(f"{x:.0%}" for x in r.iloc[1:])) for v, r in table.iterrows()]
+        print(_table(rows, numeric=set(range(1, len(rows[0])))))
     return 0
 
 
@@ -410,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
                             description="Affiche les thèmes d'un modèle : libellé, thème du codebook, tailles, termes clés.")
     p.add_argument("--model", required=True, metavar="NOM", help="modèle")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="format de sortie")
+    p.add_argument("--by", metavar="COL", help="part de chaque thème selon une métadonnée (annee, organisme…)")
     p.set_defaults(handler=cmd_topics)
 
     p = commands.add_parser("apply", prog="textmine apply", help="classe les documents d'un corpus avec un modèle",

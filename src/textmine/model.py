@@ -171,10 +171,32 @@ def document_profiles(segments: pd.DataFrame) -> pd.DataFrame:
     return main.merge(profiles, on="document_id").reset_index(drop=True)
 
 
-def shares_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Share of each theme within each value of ``column`` (documents' main themes)."""
-    table = pd.crosstab(frame[column], frame["topic"], normalize="index")
-    return table.round(4)
+def themes_by(model: TrainedModel, store, column: str) -> pd.DataFrame:  # noqa: ANN001
+    """Share of each theme's segments within each value of a metadata column.
+
+    Rows are the column's values (years, organisations…), columns the theme
+    labels, cells the share of that value's segments in the theme; a date
+    column is grouped by year. ``n`` gives the segments behind each row.
+    """
+    columns = store.corpus_info(model.corpus).columns
+    if column not in columns:
+        raise TextmineError(
+            f"Colonne « {column} » absente du corpus « {model.corpus} ». Colonnes : {', '.join(columns) or 'aucune'}."
+        )
+    meta = store.document_metadata(model.corpus)
+    segments = model.segments()
+    values = segments["document_id"].map(lambda d: meta.get(d, {}).get(column))
+    if columns[column] == "date":
+        values = values.map(lambda v: int(v[:4]) if isinstance(v, str) and v[:4].isdigit() else None)
+    segments = segments.assign(value=values).dropna(subset=["value"])
+    if segments.empty:
+        raise TextmineError(f"Aucun document n'a de valeur pour « {column} ».")
+    labels = model.label_of()
+    table = pd.crosstab(segments["value"], segments["topic"].map(labels), normalize="index").round(4)
+    ordered = [labels[t] for t in model.themes()["topic"]] + [UNASSIGNED_LABEL]
+    table = table[[label for label in ordered if label in table.columns]]
+    table.insert(0, "n", segments.groupby("value").size())
+    return table.sort_index()
 
 
 def assignment_rows(model: TrainedModel, store) -> tuple[list[str], list[list[Any]]]:  # noqa: ANN001
