@@ -89,7 +89,8 @@ def test_documents_have_a_profile_and_a_main_theme(trained: Workspace) -> None:
     for row in docs.head(30).itertuples():
         profile = {int(k): v for k, v in json.loads(row.profile).items()}
         assert abs(sum(profile.values()) - 1) < 0.01
-        assert profile[row.topic] == max(profile.values())
+        # The main theme is one of the document's own themes (the nearest to the whole text).
+        assert profile[row.topic] > 0 and row.share == pytest.approx(profile[row.topic], abs=0.001)
 
 
 def test_same_seed_same_themes(trained: Workspace, tmp_path: Path) -> None:

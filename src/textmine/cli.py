@@ -197,6 +197,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     options = TrainOptions(
         embedding=args.embedding, codebook=args.codebook, min_topic_size=args.min_topic_size,
         seed=args.seed, segment_mode=args.segments, segment_words=args.segment_words,
+        lexical_weight=args.lexical_weight,
         eval_label=args.eval_label,
     )
     progress = _stage_printer() if sys.stderr.isatty() else None
@@ -413,6 +414,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--segments", choices=["segments", "documents"], default="segments",
                    help="unité modélisée : segments d'environ --segment-words mots (défaut) ou documents entiers")
     p.add_argument("--segment-words", type=_positive, default=40, metavar="N", help="taille visée des segments (40 mots par défaut)")
+    p.add_argument("--lexical-weight", type=float, default=0.3, metavar="P",
+                   help="poids du vocabulaire (TF-IDF des lemmes) à côté du sens (0.3 par défaut, 0 : sens seul)")
     p.add_argument("--eval-label", metavar="COL", help="colonne de référence pour mesurer NMI, AMI et ARI")
     p.add_argument("--replace", action="store_true", help="remplace un modèle du même nom")
     p.add_argument("--publish", action=argparse.BooleanOptionalAction, default=None,

@@ -125,7 +125,10 @@ class TrainedModel:
 
     def documents(self) -> pd.DataFrame:
         """Per document: main theme, its share, and the full profile {theme: share}."""
-        return document_profiles(self.segments())
+        trained = pd.read_parquet(self.path / "documents.parquet", columns=["document_id", "topic"])
+        mapping = self.mapping()
+        main = {int(d): mapping[int(t)] for d, t in zip(trained["document_id"], trained["topic"])}
+        return document_profiles(self.segments(), main)
 
     def themes(self) -> pd.DataFrame:
         """The themes after edits: id, label, codebook theme, key terms, sizes."""
@@ -155,20 +158,28 @@ class TrainedModel:
         return labels
 
 
-def document_profiles(segments: pd.DataFrame) -> pd.DataFrame:
-    """Main theme of each document from the shares of its segments (ties: larger theme first)."""
+def document_profiles(segments: pd.DataFrame, main: dict[int, int] | None = None) -> pd.DataFrame:
+    """Each document's profile (share of its segments per theme) and main theme.
+
+    The main theme is ``main[document]`` when given and present in the profile
+    (training picks, among a document's themes, the one nearest to the whole
+    document), else the theme with the largest share (assigned themes first).
+    """
     counts = segments.groupby(["document_id", "topic"]).size().rename("n").reset_index()
     totals = counts.groupby("document_id")["n"].transform("sum")
     counts["share"] = counts["n"] / totals
-    # Among a document's themes, prefer assigned ones, then the largest share.
     counts["assigned"] = counts["topic"] != UNASSIGNED
-    ordered = counts.sort_values(["document_id", "assigned", "share", "topic"], ascending=[True, False, False, True])
-    main = ordered.drop_duplicates("document_id")[["document_id", "topic", "share"]]
+    chosen = counts["document_id"].map(main or {})
+    counts["chosen"] = counts["topic"] == chosen
+    ordered = counts.sort_values(
+        ["document_id", "chosen", "assigned", "share", "topic"], ascending=[True, False, False, False, True]
+    )
+    main_rows = ordered.drop_duplicates("document_id")[["document_id", "topic", "share"]]
     profiles = counts.groupby("document_id").apply(
         lambda g: json.dumps({int(t): round(float(s), 3) for t, s in zip(g["topic"], g["share"])}),
         include_groups=False,
     ).rename("profile")
-    return main.merge(profiles, on="document_id").reset_index(drop=True)
+    return main_rows.merge(profiles, on="document_id").reset_index(drop=True)
 
 
 def themes_by(model: TrainedModel, store, column: str) -> pd.DataFrame:  # noqa: ANN001

@@ -21,6 +21,7 @@ import pandas as pd
 
 from . import codebook as codebooks
 from . import embeddings, metrics
+from .embeddings.lexical import DEFAULT_WEIGHT, HybridEncoder, LexicalProjection
 from .errors import TextmineError
 from .model import UNASSIGNED, TrainedModel, document_profiles
 from .names import validate_name
@@ -43,6 +44,7 @@ class TrainOptions:
     seed: int = 42
     segment_mode: str = "segments"
     segment_words: int = 40
+    lexical_weight: float = DEFAULT_WEIGHT
     eval_label: str | None = None
 
     def __post_init__(self) -> None:
@@ -52,6 +54,8 @@ class TrainOptions:
             raise TextmineError("--segment-words doit valoir au moins 5.")
         if self.min_topic_size is not None and self.min_topic_size < 2:
             raise TextmineError("--min-topic-size doit valoir au moins 2.")
+        if not 0 <= self.lexical_weight <= 2:
+            raise TextmineError("--lexical-weight doit être compris entre 0 et 2.")
 
 
 @dataclass
@@ -148,18 +152,20 @@ def train(
 
     clock = time.perf_counter()
     embedder = embeddings.create(options.embedding)
-    texts = [s.text for s in segments]
+    texts, terms = [s.text for s in segments], [s.terms for s in segments]
     embedder.fit(texts)
-    vectors = embeddings.embed(embedder, texts, _cache_dir(workspace), progress)
+    projection = LexicalProjection(random_state=options.seed).fit(terms)
+    encoder = HybridEncoder(embedder, projection, options.lexical_weight, _cache_dir(workspace))
+    vectors = encoder.encode(texts, terms, progress)
+    whole = _whole_documents(store, corpus, segments)
+    document_vectors = encoder.encode([t for _, t, _ in whole], [x for *_, x in whole]) if whole else None
     durations["embeddings"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
     seeds = codebooks.seed_terms(codebook) if codebook.themes else None
     if progress:
         progress("thèmes", 0, 1)
-    model = TopicModel(options.min_topic_size, options.seed, seeds).fit(
-        [s.terms for s in segments], vectors, embedder, _cache_dir(workspace) if embedder.cacheable else None
-    )
+    model = TopicModel(options.min_topic_size, options.seed, seeds).fit(terms, vectors, encoder.encode_terms)
     themes = _describe_themes(model, codebook, seeds)
     durations["topics"] = time.perf_counter() - clock
 
@@ -171,7 +177,8 @@ def train(
         "topic_original": model.topics_original_,
         "similarity": _similarities(vectors, model),
     })
-    documents = document_profiles(segment_frame)
+    main = _main_themes(model, segments, vectors, whole, document_vectors)
+    documents = document_profiles(segment_frame, main)
     card_metrics = _metrics(model, themes, segments, documents, store, corpus, options)
     card = {
         "name": name,
@@ -186,7 +193,7 @@ def train(
         "warnings": warnings,
     }
     with registry.creating(name, replace=replace) as folder:
-        _write_model(folder, card, themes, segment_frame, documents, vectors, embedder, model)
+        _write_model(folder, card, themes, segment_frame, documents, vectors, embedder, projection, model)
     shown = publish if publish is not None else corpus not in registry.published()
     if shown:
         registry.publish(name)
@@ -259,7 +266,40 @@ def _metrics(model, themes, segments, documents, store, corpus, options) -> dict
     return result
 
 
-def _write_model(folder, card, themes, segment_frame, documents, vectors, embedder, model) -> None:  # noqa: ANN001
+def _whole_documents(store, corpus: str, segments: list[Segment]) -> list[tuple[int, str, str]]:  # noqa: ANN001
+    """(id, text, terms) of the documents cut into several segments."""
+    counts: dict[int, int] = {}
+    for segment in segments:
+        counts[segment.document_id] = counts.get(segment.document_id, 0) + 1
+    split = {d for d, n in counts.items() if n > 1}
+    if not split:
+        return []
+    return [
+        (doc_id, text, " ".join(s.terms for s in sentences if s.terms))
+        for doc_id, text, _, _, sentences in store.analysed_documents(corpus)
+        if doc_id in split
+    ]
+
+
+def _main_themes(model, segments, vectors, whole, document_vectors) -> dict[int, int]:  # noqa: ANN001
+    """Main theme of each document cut into segments: among the themes of its segments,
+    the one nearest to the document read as a whole."""
+    if not whole:
+        return {}
+    topics_of: dict[int, set[int]] = {}
+    for segment, topic in zip(segments, model.topics_):
+        if topic != UNASSIGNED:
+            topics_of.setdefault(segment.document_id, set()).add(topic)
+    centres = model.topic_embeddings_
+    main = {}
+    for (doc_id, _, _), vector in zip(whole, document_vectors):
+        candidates = topics_of.get(doc_id)
+        if candidates:
+            main[doc_id] = max(candidates, key=lambda t: float(vector @ centres[t]))
+    return main
+
+
+def _write_model(folder, card, themes, segment_frame, documents, vectors, embedder, projection, model) -> None:  # noqa: ANN001
     (folder / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
     (folder / "themes.json").write_text(json.dumps(themes, ensure_ascii=False, indent=2), encoding="utf-8")
     segment_frame.to_parquet(folder / "segments.parquet", index=False)
@@ -271,6 +311,7 @@ def _write_model(folder, card, themes, segment_frame, documents, vectors, embedd
     state = embedder.state()
     if state:
         np.savez(folder / "embedder.npz", **state)
+    np.savez(folder / "lexical.npz", **projection.state())
     with quiet_bertopic():
         model.model_.save(str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True,
                           save_embedding_model=False)
@@ -294,7 +335,9 @@ def apply(workspace: Workspace, model_name: str, corpus: str, progress: Progress
     state_path = trained.path / "embedder.npz"
     state = dict(np.load(state_path, allow_pickle=False)) if state_path.exists() else {}
     embedder = embeddings.restore(params["embedding"], state)
-    vectors = embeddings.embed(embedder, [s.text for s in segments], _cache_dir(workspace), progress)
+    projection = LexicalProjection.from_state(dict(np.load(trained.path / "lexical.npz", allow_pickle=False)))
+    encoder = HybridEncoder(embedder, projection, params["lexical_weight"], _cache_dir(workspace))
+    vectors = encoder.encode([s.text for s in segments], [s.terms for s in segments], progress)
     centres = np.load(trained.path / "topic_embeddings.npy")
     topic_ids = json.loads((trained.path / "topic_ids.json").read_text(encoding="utf-8"))
     nearest = np.argmax(vectors @ centres.T, axis=1)

@@ -14,6 +14,9 @@ from .errors import TextmineError
 from .store import SentenceRow
 
 MODES = ("segments", "documents")
+# A document up to this many times the segment size stays whole: a short
+# answer or paragraph is one unit of meaning, and cutting it only adds noise.
+WHOLE_FACTOR = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +45,7 @@ def cut(
     if words < 1:
         raise TextmineError("La taille des segments doit être d'au moins un mot.")
     total = len(text.split())
-    if mode == "documents" or total <= words * 1.5 or len(sentences) == 1:
+    if mode == "documents" or total <= words * WHOLE_FACTOR or len(sentences) <= 1:
         return [_segment(document_id, text, sentences)]
     segments: list[Segment] = []
     group: list[SentenceRow] = []

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import numpy as np
 
-from .embeddings import Embedder, embed
 from .errors import TextmineError
 
 MIN_SEGMENTS = 20
@@ -64,17 +63,15 @@ def auto_min_topic_size(n: int) -> int:
     return int(min(100, max(5, round(n / 150))))
 
 
-class _Adapter:
-    """Lets BERTopic embed words and seed terms with our (cached) backend."""
+def _adapter(encode: Callable[[list[str]], np.ndarray]):  # noqa: ANN202
+    """Lets BERTopic embed key words, seed lists and term strings the way segments were."""
+    from bertopic.backend import BaseEmbedder
 
-    def __new__(cls, embedder: Embedder, cache_dir):  # noqa: ANN001
-        from bertopic.backend import BaseEmbedder
+    class Adapter(BaseEmbedder):
+        def embed(self, documents, verbose=False):  # noqa: ANN001, ARG002
+            return encode(list(documents))
 
-        class Adapter(BaseEmbedder):
-            def embed(self, documents, verbose=False):  # noqa: ANN001, ARG002
-                return embed(embedder, list(documents), cache_dir)
-
-        return Adapter()
+    return Adapter()
 
 
 class TopicModel:
@@ -104,8 +101,14 @@ class TopicModel:
         self.seed_terms = seed_terms
         self.reduce_outliers = reduce_outliers
 
-    def fit(self, terms: list[str], embeddings: np.ndarray, embedder: Embedder, cache_dir=None) -> "TopicModel":  # noqa: ANN001
-        """Fit on segments given as theme-term strings and their embeddings; returns self."""
+    def fit(
+        self, terms: list[str], embeddings: np.ndarray, encode: Callable[[list[str]], np.ndarray]
+    ) -> "TopicModel":
+        """Fit on segments given as theme-term strings and their vectors; returns self.
+
+        ``encode`` turns other term strings (key words, seed lists) into vectors
+        comparable with ``embeddings``.
+        """
         n = len(terms)
         size = check_size(n, self.min_topic_size)
         if len(set(terms)) < 3 or float(np.ptp(embeddings, axis=0).max(initial=0)) == 0.0:
@@ -113,7 +116,7 @@ class TopicModel:
                 "Les textes du corpus sont (presque) tous identiques : il n'y a pas de thèmes à distinguer."
             )
         self.min_topic_size_ = size
-        adapter = _Adapter(embedder, cache_dir)
+        adapter = _adapter(encode)
         model, topics = self._fit_bertopic(terms, embeddings, adapter, size, "eom")
         if _collapsed(topics) and n >= 4 * size:
             # HDBSCAN's "excess of mass" sometimes keeps one giant cluster (sentence embeddings
