@@ -150,27 +150,36 @@ def match_topics(
     topic_terms: dict[int, list[tuple[str, float]]],
     seeds: list[list[str]],
     codebook: Codebook,
+    similarity: np.ndarray | None = None,
     threshold: float = 0.12,
 ) -> dict[int, Match]:
-    """Match each topic to the codebook theme whose seed terms weigh most in it.
+    """Match each topic to the codebook theme it is about, if any.
 
-    The score of a theme for a topic is the share of the topic's c-TF-IDF weight
-    (top terms) carried by terms that contain one of the theme's seed terms.
-    Below ``threshold`` a topic matches nothing.
+    Two signals: the share of the topic's c-TF-IDF weight (top terms) carried
+    by terms containing one of the theme's seed terms (lexical), and, when
+    ``similarity`` (topics × themes, cosine of the topic's centre with the
+    theme's seed terms) is given, how much closer the topic is to this theme
+    than to the others (a z-score across themes). A topic matches a theme when
+    the lexical share reaches ``threshold``, or when it is clearly closest to
+    the theme (z ≥ 2) with some of its words (share ≥ threshold / 3).
     """
     matches = {}
-    for topic, terms in topic_terms.items():
+    for row, (topic, terms) in enumerate(topic_terms.items()):
         total = sum(w for _, w in terms) or 1.0
-        scores = []
-        for theme_seeds in seeds:
-            seed_set = set(theme_seeds)
-            weight = sum(w for term, w in terms if _contains_seed(term, seed_set))
-            scores.append(weight / total)
-        best = int(np.argmax(scores)) if scores else -1
-        if best >= 0 and scores[best] >= threshold:
-            matches[topic] = Match(codebook.themes[best].name, round(scores[best], 3))
+        lexical = np.array([
+            sum(w for term, w in terms if _contains_seed(term, set(theme_seeds))) / total
+            for theme_seeds in seeds
+        ])
+        z = np.zeros(len(seeds))
+        if similarity is not None and len(seeds) > 2:
+            sims = similarity[row]
+            z = (sims - sims.mean()) / (sims.std() or 1.0)
+        combined = lexical + 0.05 * np.clip(z, 0, None)
+        best = int(np.argmax(combined))
+        if lexical[best] >= threshold or (z[best] >= 2.0 and lexical[best] >= threshold / 3):
+            matches[topic] = Match(codebook.themes[best].name, round(float(combined[best]), 3))
         else:
-            matches[topic] = Match(None, round(max(scores, default=0.0), 3))
+            matches[topic] = Match(None, round(float(combined[best]), 3))
     return matches
 
 

@@ -166,7 +166,7 @@ def train(
     if progress:
         progress("thèmes", 0, 1)
     model = TopicModel(options.min_topic_size, options.seed, seeds).fit(terms, vectors, encoder.encode_terms)
-    themes = _describe_themes(model, codebook, seeds)
+    themes = _describe_themes(model, codebook, seeds, encoder)
     durations["topics"] = time.perf_counter() - clock
 
     segment_frame = pd.DataFrame({
@@ -208,11 +208,15 @@ def _similarities(vectors: np.ndarray, model: TopicModel) -> list[float]:
     ]
 
 
-def _describe_themes(model: TopicModel, codebook: codebooks.Codebook, seeds) -> list[dict[str, Any]]:  # noqa: ANN001
+def _describe_themes(model: TopicModel, codebook: codebooks.Codebook, seeds, encoder) -> list[dict[str, Any]]:  # noqa: ANN001
     topics = sorted(set(model.topics_) - {UNASSIGNED})
     ctfidf = {t: model.ctfidf_terms(t) for t in topics}
     keys = {t: [term for term, _ in model.key_terms(t)] for t in topics}
-    matches = codebooks.match_topics(ctfidf, seeds, codebook) if seeds else {}
+    matches = {}
+    if seeds:
+        theme_vectors = encoder.encode_terms([" ".join(s) for s in seeds])
+        centres = np.vstack([model.topic_embeddings_[t] for t in topics])
+        matches = codebooks.match_topics(ctfidf, seeds, codebook, centres @ theme_vectors.T)
     labels = _labels(topics, keys, matches)
     return [
         {
