@@ -28,10 +28,15 @@ def test_demo_corpus_ingests_with_complete_metadata(workspace) -> None:
     assert sum(1 for d in docs if d["text"].count("\n\n") >= 2) >= 50
 
 
-def test_demo_command_is_idempotent(cli) -> None:
+def test_demo_command_ingests_trains_once_and_shows_themes(cli, workspace, monkeypatch) -> None:
+    monkeypatch.setenv("TEXTMINE_EMBEDDING", "tfidf-svd")  # e5-small works too, but takes minutes
     status, out, _ = cli("demo")
     assert status == 0
     assert out.startswith("Corpus « demo » : 490 documents ajoutés.")
+    assert "Entraînement du modèle de thèmes « demo » (quelques minutes la première fois)…" in out
+    card = (workspace.models_dir / "demo" / "card.json").stat().st_mtime
     status, out, _ = cli("demo")
     assert out.startswith("Corpus « demo » : 0 document ajouté.")
     assert "  annee [entier, 490 documents] : de 2018 à 2025" in out.splitlines()
+    assert "Entraînement" not in out and "Thèmes du modèle « demo » (" in out
+    assert (workspace.models_dir / "demo" / "card.json").stat().st_mtime == card

@@ -132,3 +132,15 @@ def test_codebook_from_csv_and_its_checks(tmp_path: Path) -> None:
     path.write_text("nom,termes\nCharge,\n", encoding="utf-8")
     with pytest.raises(TextmineError, match="aucun terme"):
         codebook.load(str(path))
+
+
+def test_default_e5_backend_works_offline_and_groups_by_meaning() -> None:
+    backend = create("e5-small")
+    vectors = backend.encode([
+        "Je suis épuisée, je dors mal et je pleure avant d'aller au travail.",
+        "Burn-out, arrêt maladie, je n'en peux plus.",
+        "Le montant des cotisations de l'entreprise a été recalculé.",
+    ])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]

@@ -123,11 +123,24 @@ def cmd_corpora(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import ingest_demo
+    from .model import TrainedModel
+    from .pipeline import train
 
-    store = _workspace_store()
+    workspace = Workspace.from_env()
+    store = workspace.open_store()
     print("\n".join(ingest_demo(store).summary_lines()))
     print()
     print("\n".join(describe_corpus_lines(store, "demo")))
+    registry = _registry()
+    if not registry.exists("demo"):
+        print("\nEntraînement du modèle de thèmes « demo » (quelques minutes la première fois)…", flush=True)
+        progress = _stage_printer() if sys.stderr.isatty() else None
+        train(workspace, "demo", "demo", progress=progress)
+    themes = TrainedModel.load(registry, "demo").themes()
+    print(f"\nThèmes du modèle « demo » ({len(themes)}) :")
+    rows = [("thème", "libellé", "segments", "termes clés")]
+    rows += [(str(r.topic), r.label, str(r.segments), ", ".join(r.terms[:5])) for r in themes.itertuples()]
+    print(_table(rows, numeric={0, 2}))
     return 0
 
 
@@ -192,10 +205,11 @@ def _registry():
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from .embeddings import default_backend
     from .pipeline import TrainOptions, train
 
     options = TrainOptions(
-        embedding=args.embedding, codebook=args.codebook, min_topic_size=args.min_topic_size,
+        embedding=args.embedding or default_backend(), codebook=args.codebook, min_topic_size=args.min_topic_size,
         seed=args.seed, segment_mode=args.segments, segment_words=args.segment_words,
         lexical_weight=args.lexical_weight,
         eval_label=args.eval_label,
@@ -393,7 +407,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "demo", prog="textmine demo", help="importe le corpus de démonstration et le résume",
         description="Importe le corpus fictif de démonstration (corpora/demo) dans le corpus "
-        "« demo » s'il n'y est pas déjà, puis en affiche le résumé.",
+        "« demo » s'il n'y est pas déjà, entraîne le modèle de thèmes « demo » s'il n'existe pas, "
+        "puis affiche le résumé du corpus et ses thèmes.",
     )
     p.set_defaults(handler=cmd_demo)
 
@@ -405,8 +420,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--corpus", required=True, metavar="NOM", help="corpus à modéliser")
     p.add_argument("--model", required=True, metavar="NOM", help="nom du modèle à créer")
-    p.add_argument("--embedding", default="e5-small", metavar="MODÈLE",
-                   help="e5-small (défaut, hors ligne), tfidf-svd (rapide) ou sentence-transformers:NOM")
+    p.add_argument("--embedding", metavar="MODÈLE",
+                   help="e5-small (défaut, hors ligne ; ou la variable TEXTMINE_EMBEDDING), "
+                   "tfidf-svd (rapide, sans modèle) ou sentence-transformers:NOM")
     p.add_argument("--codebook", metavar="FICHIER",
                    help="codebook YAML ou CSV (défaut : celui de textmine ; « aucun » pour s'en passer)")
     p.add_argument("--min-topic-size", type=_positive, metavar="N", help="taille minimale d'un thème, en segments (adaptée au corpus par défaut)")

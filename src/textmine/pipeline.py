@@ -38,7 +38,7 @@ Progress = Callable[[str, int, int], None]
 class TrainOptions:
     """Parameters of a training run, saved in the model card."""
 
-    embedding: str = embeddings.DEFAULT
+    embedding: str = field(default_factory=embeddings.default_backend)
     codebook: str | None = None
     min_topic_size: int | None = None
     seed: int = 42

@@ -7,6 +7,7 @@ user types and a model card stores: ``e5-small`` (default),
 
 from __future__ import annotations
 
+import os
 from typing import Protocol
 
 import numpy as np
@@ -14,6 +15,11 @@ import numpy as np
 from ..errors import TextmineError
 
 DEFAULT = "e5-small"
+
+
+def default_backend() -> str:
+    """The backend used when none is named: ``TEXTMINE_EMBEDDING``, else e5-small."""
+    return os.environ.get("TEXTMINE_EMBEDDING") or DEFAULT
 
 
 class Embedder(Protocol):
