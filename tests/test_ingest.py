@@ -196,3 +196,14 @@ def test_an_encoding_change_after_the_sample_is_reported(tmp_path: Path, monkeyp
     path.write_bytes("texte\nUne première réponse\n".encode() + "Une réponse en cp1252\n".encode("cp1252"))
     with pytest.raises(TextmineError, match=r"r.csv, ligne 3 : encodage incohérent \(détecté : utf-8, d.après le début du fichier\)"):
         ingest(Store(tmp_path / "ws.sqlite"), [path], "c")
+
+
+def test_readers_are_not_blocked_while_a_writer_works(tmp_path: Path) -> None:
+    """The app reads while an ingest or a training run writes (WAL)."""
+    writer = Store(tmp_path / "ws.sqlite")
+    ingest(writer, [write_csv(tmp_path / "r.csv")], "c")
+    reader = Store(tmp_path / "ws.sqlite", busy_timeout=0.1)
+    with writer.writing() as conn:
+        conn.execute("DELETE FROM documents")
+        assert reader.corpus_info("c").documents == 3  # the reader sees the last committed state
+        assert len(list(reader.documents("c"))) == 3

@@ -144,3 +144,25 @@ def test_default_e5_backend_works_offline_and_groups_by_meaning() -> None:
     assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-4)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_sentence_transformers_backend_loads_a_local_model(tmp_path: Path, monkeypatch) -> None:
+    """A tiny model built here (random weights): the loading and encoding code is real."""
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "le", "travail", "équipe", "perte", "de", "sens"]
+    (tmp_path / "vocab.txt").write_text("\n".join(words), encoding="utf-8")
+    hf = tmp_path / "hf"
+    config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=32, max_position_embeddings=64)
+    BertModel(config).save_pretrained(hf)
+    BertTokenizerFast(vocab_file=str(tmp_path / "vocab.txt")).save_pretrained(hf)
+    SentenceTransformer(modules=[models.Transformer(str(hf)), models.Pooling(16)]).save(str(tmp_path / "st"))
+
+    backend = create(f"sentence-transformers:{tmp_path / 'st'}")
+    vectors = backend.encode(["la perte de sens", "le travail en équipe"])
+    assert vectors.shape == (2, 16)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    assert backend.name == f"sentence-transformers:{tmp_path / 'st'}"

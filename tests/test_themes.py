@@ -137,12 +137,17 @@ def test_export_assignments_one_row_per_document(copy: Workspace, cli, tmp_path:
     assert status == 1 and "n'existe pas" in err
 
 
-def test_apply_predicts_themes_of_another_corpus(copy: Workspace, tmp_path: Path) -> None:
+def test_apply_predicts_themes_of_another_corpus(copy: Workspace, cli, tmp_path: Path) -> None:
     ingest(copy.open_store(), [DEMO / "rapports.jsonl"], "rapports", id_column="id")
     frame = apply(copy, "base", "rapports")
     assert len(frame) == 45
     live = set(load(copy).themes()["topic"])
     assert set(frame["topic"]) <= live
+    out = tmp_path / "classement.csv"
+    status, stdout, _ = cli("apply", "--model", "base", "--corpus", "rapports", "--out", out)
+    assert stdout == f"45 documents de « rapports » classés avec « base » : {out}\n"
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert rows[0]["id"] == "R001" and set(rows[0]) == {"id", "topic", "topic_label", "probability", "profil"}
 
 
 def test_cli_train_models_topics_and_themes(copy: Workspace, cli) -> None:
