@@ -1,0 +1,152 @@
+"""Corpus commands: ingest, corpora, demo, app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from ..ingest import SUPPORTED, ingest
+from ..store import Store
+from ..workspace import Workspace
+from ._common import key_value, port_number, progress_printer, registry, stage_printer, table, workspace_store
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    store = workspace_store()
+    progress = progress_printer() if sys.stderr.isatty() else None
+    report = ingest(
+        store,
+        args.paths,
+        args.corpus,
+        text_column=args.text_column,
+        id_column=args.id_column,
+        sheet=args.sheet,
+        metadata=dict(args.meta or []),
+        progress=progress,
+    )
+    if progress:
+        print(file=sys.stderr)
+    print("\n".join(report.summary_lines()))
+    return 0
+
+
+def cmd_corpora(args: argparse.Namespace) -> int:
+    corpora = workspace_store().list_corpora()
+    if args.format == "json":
+        print(json.dumps([asdict(c) for c in corpora], ensure_ascii=False, indent=2))
+        return 0
+    if not corpora:
+        print("Aucun corpus dans cet espace de travail. Importez des fichiers avec « textmine ingest ».")
+        return 0
+    rows = [("corpus", "documents", "sans contenu", "fichiers", "métadonnées")]
+    rows += [
+        (c.name, str(c.documents), str(c.boilerplate), str(c.files), ", ".join(c.columns))
+        for c in corpora
+    ]
+    print(table(rows, numeric={1, 2, 3}))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ..demo import ingest_demo
+    from ..model import TrainedModel
+    from ..pipeline import train
+
+    workspace = Workspace.from_env()
+    store = workspace.open_store()
+    print("\n".join(ingest_demo(store).summary_lines()))
+    print()
+    print("\n".join(describe_corpus_lines(store, "demo")))
+    models = registry()
+    if not models.exists("demo"):
+        print("\nEntraînement du modèle de thèmes « demo » (quelques minutes la première fois)…", flush=True)
+        progress = stage_printer() if sys.stderr.isatty() else None
+        train(workspace, "demo", "demo", progress=progress)
+    themes = TrainedModel.load(models, "demo").themes()
+    print(f"\nThèmes du modèle « demo » ({len(themes)}) :")
+    rows = [("thème", "libellé", "segments", "termes clés")]
+    rows += [(str(r.topic), r.label, str(r.segments), ", ".join(r.terms[:5])) for r in themes.itertuples()]
+    print(table(rows, numeric={0, 2}))
+    return 0
+
+
+def describe_corpus_lines(store: Store, name: str) -> list[str]:
+    info = store.corpus_info(name)
+    lines = [
+        f"Corpus « {info.name} » : {info.documents} documents issus de {info.files} fichiers "
+        f"({info.boilerplate} réponses sans contenu signalées)."
+    ]
+    for column in store.column_summaries(name):
+        if column.type in ("entier", "décimal", "date"):
+            shown = f"de {column.minimum} à {column.maximum}"
+        else:
+            shown = ", ".join(f"{value} ({n})" for value, n in column.top)
+            if column.distinct > len(column.top):
+                shown += f"… ({column.distinct} valeurs)"
+        lines.append(f"  {column.name} [{column.type}, {column.documents} documents] : {shown}")
+    return lines
+
+
+
+
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    from ..errors import NotFoundError
+
+    app = Path(__file__).resolve().parents[3] / "app.py"
+    if not app.is_file():
+        raise NotFoundError(
+            f"Application introuvable ({app}) : installez textmine depuis son dépôt (pip install -e .)."
+        )
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(args.port), "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+    print(f"Application textmine : http://localhost:{args.port} (Ctrl+C pour arrêter)", flush=True)
+    os.execv(sys.executable, command)
+    return 0  # not reached: execv replaces this process
+
+
+def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
+    """Add the corpus commands to the ``textmine`` parser."""
+    p = commands.add_parser(
+        "ingest", prog="textmine ingest", help="importe des fichiers dans un corpus",
+        description=f"Importe des fichiers ou des dossiers dans un corpus. Formats : {SUPPORTED}. "
+        "Toutes les colonnes autres que le texte et l'identifiant sont gardées comme métadonnées. "
+        "Un import est tout ou rien : en cas d'erreur, rien n'est enregistré.",
+    )
+    p.add_argument("paths", nargs="+", metavar="CHEMIN", help="fichier ou dossier à importer")
+    p.add_argument("--corpus", required=True, metavar="NOM", help="corpus à compléter ou à créer")
+    p.add_argument("--text-column", metavar="COL", help="colonne du texte (devinée si évidente)")
+    p.add_argument("--id-column", metavar="COL", help="colonne de l'identifiant d'origine")
+    p.add_argument("--sheet", metavar="FEUILLE", help="feuille d'un classeur XLSX (nom ou numéro)")
+    p.add_argument("--meta", action="append", type=key_value, metavar="CLÉ=VALEUR",
+                   help="métadonnée ajoutée à chaque document (répétable), ex. --meta source=rapport")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = commands.add_parser(
+        "corpora", prog="textmine corpora", help="liste les corpus et leurs effectifs",
+                            description="Liste les corpus de l'espace de travail.")
+    p.add_argument("--format", choices=["table", "json"], default="table", help="format de sortie")
+    p.set_defaults(handler=cmd_corpora)
+
+    p = commands.add_parser(
+        "demo", prog="textmine demo", help="importe le corpus de démonstration et le résume",
+        description="Importe le corpus fictif de démonstration (corpora/demo) dans le corpus "
+        "« demo » s'il n'y est pas déjà, entraîne le modèle de thèmes « demo » s'il n'existe pas, "
+        "puis affiche le résumé du corpus et ses thèmes.",
+    )
+    p.set_defaults(handler=cmd_demo)
+
+    p = commands.add_parser(
+        "app", prog="textmine app", help="lance l'application dans le navigateur",
+        description="Lance l'application Streamlit sur l'espace de travail courant.",
+    )
+    p.add_argument("--port", type=port_number, default=8501, metavar="N", help="port local (8501 par défaut)")
+    p.set_defaults(handler=cmd_app)
