@@ -161,7 +161,7 @@ def match_topics(
     theme's seed terms) is given, how much closer the topic is to this theme
     than to the others (a z-score across themes). A topic matches a theme when
     the lexical share reaches ``threshold``, or when it is clearly closest to
-    the theme (z ≥ 2) with some of its words (share ≥ threshold / 3).
+    the theme (z ≥ 2) with some of its words (share ≥ threshold / 2).
     """
     matches = {}
     for row, (topic, terms) in enumerate(topic_terms.items()):
@@ -176,7 +176,7 @@ def match_topics(
             z = (sims - sims.mean()) / (sims.std() or 1.0)
         combined = lexical + 0.05 * np.clip(z, 0, None)
         best = int(np.argmax(combined))
-        if lexical[best] >= threshold or (z[best] >= 2.0 and lexical[best] >= threshold / 3):
+        if lexical[best] >= threshold or (z[best] >= 2.0 and lexical[best] >= threshold / 2):
             matches[topic] = Match(codebook.themes[best].name, round(float(combined[best]), 3))
         else:
             matches[topic] = Match(None, round(float(combined[best]), 3))
