@@ -30,6 +30,7 @@ def test_demo_corpus_ingests_with_complete_metadata(workspace) -> None:
 
 def test_demo_command_ingests_trains_once_and_shows_themes(cli, workspace, monkeypatch) -> None:
     monkeypatch.setenv("TEXTMINE_EMBEDDING", "tfidf-svd")  # e5-small works too, but takes minutes
+    monkeypatch.setenv("TEXTMINE_SENTIMENT", "lexique")
     status, out, _ = cli("demo")
     assert status == 0
     assert out.startswith("Corpus « demo » : 490 documents ajoutés.")

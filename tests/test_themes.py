@@ -21,7 +21,7 @@ from textmine.registry import Registry
 from textmine.workspace import Workspace
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
-OPTIONS = TrainOptions(embedding="tfidf-svd", seed=3, eval_label="organisme")
+OPTIONS = TrainOptions(embedding="tfidf-svd", seed=3, eval_label="organisme", sentiment="lexique")
 
 
 @pytest.fixture(scope="session")
@@ -133,6 +133,7 @@ def test_export_assignments_one_row_per_document(copy: Workspace, cli, tmp_path:
     assert {"organisme", "fonction", "annee", "region"} <= set(rows[0])
     assert rows[0]["id"] == "T001"
     assert all(r["topic_label"] for r in rows)
+    assert {r["sentiment"] for r in rows} == {"negatif", "neutre", "positif"}
     status, _, err = cli("export", "assignments", "--model", "base", "--out", tmp_path / "absent" / "x.csv")
     assert status == 1 and "n'existe pas" in err
 
@@ -152,7 +153,7 @@ def test_apply_predicts_themes_of_another_corpus(copy: Workspace, cli, tmp_path:
 
 def test_cli_train_models_topics_and_themes(copy: Workspace, cli) -> None:
     status, out, err = cli("train", "--corpus", "temoignages", "--model", "cli", "--embedding", "tfidf-svd",
-                           "--min-topic-size", "8", "--codebook", "aucun")
+                           "--min-topic-size", "8", "--codebook", "aucun", "--sentiment", "aucun")
     assert status == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("Modèle « cli » entraîné sur « temoignages » : ")
@@ -250,7 +251,23 @@ def test_documents_not_in_french_are_flagged(copy: Workspace, tmp_path: Path) ->
         writer.writerow(["texte"])
         writer.writerows([[r["texte"]] for r in rows] + [[t] for t in english])
     ingest(copy.open_store(), [path], "mixte")
-    report = train(copy, "mixte", "mixte", TrainOptions(embedding="tfidf-svd", codebook="aucun", min_topic_size=5))
+    report = train(copy, "mixte", "mixte", TrainOptions(embedding="tfidf-svd", codebook="aucun", min_topic_size=5,
+                                                        sentiment="aucun"))
     assert report.warnings == [
         "2 document(s) ne semblent pas écrits en français : les thèmes risquent d'être moins bons pour eux."
     ]
+
+
+def test_tone_per_theme_and_per_group(copy: Workspace, cli) -> None:
+    model = load(copy)
+    by_theme = model.sentiment_by(copy.open_store())
+    assert set(by_theme["group"]) == set(model.themes()["label"])
+    assert by_theme["n"].sum() == len(model.segments())
+    assert (by_theme[["negatif", "neutre", "positif"]].sum(axis=1).round(2) == 1).all()
+    assert by_theme["score"].is_monotonic_increasing
+    status, out, _ = cli("sentiment-summary", "--model", "base", "--by", "fonction")
+    assert status == 0
+    assert out.splitlines()[0].split()[:4] == ["fonction", "segments", "score", "négatif"]
+    assert any(line.startswith("cadre de proximité") for line in out.splitlines())
+    status, _, err = cli("sentiment-summary", "--model", "cli-absent")
+    assert status == 1 and "introuvable" in err

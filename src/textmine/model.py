@@ -34,7 +34,10 @@ class TrainedModel:
 
     @classmethod
     def load(cls, registry: Registry, name: str) -> "TrainedModel":
-        return cls(registry.require(name))
+        path = registry.require(name)
+        if not (path / "themes.json").is_file():
+            raise TextmineError(f"« {name} » n'est pas un modèle de thèmes (c'est un modèle de sentiment).")
+        return cls(path)
 
     @property
     def name(self) -> str:
@@ -152,6 +155,70 @@ class TrainedModel:
         frame["share"] = (frame["segments"] / max(1, len(segments))).round(4)
         return frame.sort_values("segments", ascending=False, ignore_index=True)
 
+    def sentiment_backend(self) -> str | None:
+        return self.card.get("sentiment_backend")
+
+    def segment_sentiment(self, store) -> pd.DataFrame | None:  # noqa: ANN001
+        """Segments with their theme (after edits) and tone: label, score, emotions; None without sentiment."""
+        backend = self.sentiment_backend()
+        if not backend:
+            return None
+        rows = store.sentiment_rows(self.corpus, backend)
+        frame = self.segments()
+        keys = list(zip(frame["document_id"], frame["start"], frame["end"]))
+        found = [rows.get(k) for k in keys]
+        frame["sentiment"] = [r["label"] if r else None for r in found]
+        frame["sentiment_score"] = [r["score"] if r else None for r in found]
+        frame["emotions"] = [r["emotions"] if r else {} for r in found]
+        return frame
+
+    def document_sentiment(self, store) -> dict[int, tuple[str, float]]:  # noqa: ANN001
+        """Document id -> (label, score) of the whole document, when sentiment was computed."""
+        backend = self.sentiment_backend()
+        if not backend:
+            return {}
+        rows = store.sentiment_rows(self.corpus, backend)
+        found = {}
+        for doc_id, text in store.document_texts(self.corpus).items():
+            row = rows.get((doc_id, 0, len(text)))
+            if row:
+                found[doc_id] = (row["label"], row["score"])
+        return found
+
+    def sentiment_by(self, store, column: str | None = None) -> pd.DataFrame:  # noqa: ANN001
+        """Tone per theme (``column`` None) or per value of a metadata column, from segments.
+
+        Columns: group, n (segments), score (mean), negatif / neutre / positif
+        (shares), emotions (the three most frequent, with their counts).
+        """
+        frame = self.segment_sentiment(store)
+        if frame is None:
+            raise TextmineError(
+                f"Le modèle « {self.name} » n'a pas de sentiment : réentraînez-le sans « --sentiment aucun »."
+            )
+        if column is None:
+            frame["group"] = frame["topic"].map(self.label_of())
+        else:
+            themes_by(self, store, column)  # checks the column, with the French message
+            meta = store.document_metadata(self.corpus)
+            frame["group"] = frame["document_id"].map(lambda d: meta.get(d, {}).get(column))
+            frame = frame.dropna(subset=["group"])
+        frame = frame.dropna(subset=["sentiment"])
+        rows = []
+        for group, part in frame.groupby("group"):
+            counts = part["sentiment"].value_counts(normalize=True)
+            emotions: dict[str, int] = {}
+            for found in part["emotions"]:
+                for emotion in found:
+                    emotions[emotion] = emotions.get(emotion, 0) + 1
+            top = sorted(emotions.items(), key=lambda kv: -kv[1])[:3]
+            rows.append({
+                "group": group, "n": len(part), "score": round(float(part["sentiment_score"].mean()), 3),
+                **{label: round(float(counts.get(label, 0.0)), 3) for label in ("negatif", "neutre", "positif")},
+                "emotions": ", ".join(f"{e} ({n})" for e, n in top),
+            })
+        return pd.DataFrame(rows).sort_values("score", ignore_index=True)
+
     def label_of(self) -> dict[int, str]:
         labels = dict(zip(self.themes()["topic"], self.themes()["label"]))
         labels[UNASSIGNED] = UNASSIGNED_LABEL
@@ -214,17 +281,18 @@ def assignment_rows(model: TrainedModel, store) -> tuple[list[str], list[list[An
     """One row per document of the corpus: id, theme, label, share, sentiment, metadata.
 
     Documents left out of the model (answers without content) have theme -1.
-    ``sentiment`` stays empty until sentiment has been computed for the corpus.
+    ``sentiment`` is the whole document's tone (empty when the model has none).
     """
     docs = model.documents().set_index("document_id")
     labels = model.label_of()
+    tones = model.document_sentiment(store)
     columns = list(store.corpus_info(model.corpus).columns)
     header = ["id", "topic", "topic_label", "probability", "sentiment", *columns]
     rows = []
     for doc_id, meta in store.document_metadata(model.corpus).items():
         topic, share = (int(docs.at[doc_id, "topic"]), round(float(docs.at[doc_id, "share"]), 3)) if doc_id in docs.index else (UNASSIGNED, 0.0)
         identifier = meta.get("original_id") or doc_id
-        rows.append([identifier, topic, labels.get(topic, UNASSIGNED_LABEL), share, None,
+        rows.append([identifier, topic, labels.get(topic, UNASSIGNED_LABEL), share, tones.get(doc_id, (None,))[0],
                      *(meta.get(c) for c in columns)])
     return header, rows
 

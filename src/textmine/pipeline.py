@@ -28,10 +28,13 @@ from .names import validate_name
 from .preprocess import analyse_corpus
 from .registry import Registry
 from .segments import MODES, Segment, cut
+from .sentiment.base import default_backend as default_sentiment
+from .sentiment.corpus import score_spans
 from .topics import TopicModel, check_size, quiet_bertopic
 from .workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
+NO_SENTIMENT = "aucun"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class TrainOptions:
     segment_mode: str = "segments"
     segment_words: int = 40
     lexical_weight: float = DEFAULT_WEIGHT
+    sentiment: str = field(default_factory=default_sentiment)
     eval_label: str | None = None
 
     def __post_init__(self) -> None:
@@ -179,6 +183,16 @@ def train(
     })
     main = _main_themes(model, segments, vectors, whole, document_vectors)
     documents = document_profiles(segment_frame, main)
+
+    clock = time.perf_counter()
+    sentiment_backend = None
+    if options.sentiment != NO_SENTIMENT:
+        texts_by_id = store.document_texts(corpus)
+        spans = [(s.document_id, s.start, s.end) for s in segments]
+        spans += [(d, 0, len(texts_by_id[d])) for d in documents["document_id"]]
+        sentiment_backend = score_spans(store, corpus, spans, options.sentiment, workspace.models_dir,
+                                        _cache_dir(workspace), progress)
+    durations["sentiment"] = time.perf_counter() - clock
     card_metrics = _metrics(model, themes, segments, documents, store, corpus, options)
     card = {
         "name": name,
@@ -186,6 +200,7 @@ def train(
         "corpus": {"name": corpus, "fingerprint": store.corpus_fingerprint(corpus), **counts},
         "parameters": {**asdict(options), "embedding_name": embedder.name,
                        "min_topic_size_effective": model.min_topic_size_},
+        "sentiment_backend": sentiment_backend,
         "codebook": codebook.to_json(),
         "metrics": card_metrics,
         "durations": {k: round(v, 2) for k, v in durations.items()},

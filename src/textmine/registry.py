@@ -113,7 +113,10 @@ class Registry:
 
     def publish(self, name: str) -> str:
         """Make ``name`` the model shown for its corpus; returns the corpus name."""
-        corpus = self.card(name)["corpus"]["name"]
+        card = self.card(name)
+        if card.get("kind") == "sentiment":
+            raise TextmineError(f"« {name} » est un modèle de sentiment : seul un modèle de thèmes se publie.")
+        corpus = card["corpus"]["name"]
         with self._lock():
             published = self._read_published()
             published[corpus] = name

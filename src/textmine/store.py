@@ -20,7 +20,7 @@ from typing import Any
 
 from .errors import NotFoundError, WorkspaceError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -82,6 +82,21 @@ _MIGRATIONS: dict[int, str] = {
         end          INTEGER NOT NULL,
         terms        TEXT NOT NULL,
         PRIMARY KEY (document_id, n)
+    ) WITHOUT ROWID;
+    """,
+    3: """
+    CREATE TABLE sentiments (
+        document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start        INTEGER NOT NULL,
+        end          INTEGER NOT NULL,
+        backend      TEXT NOT NULL,
+        label        TEXT NOT NULL,
+        score        REAL NOT NULL,
+        confidence   REAL NOT NULL,
+        emotions     TEXT NOT NULL DEFAULT '{}',
+        triggers     TEXT NOT NULL DEFAULT '',
+        flags        TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (document_id, start, end, backend)
     ) WITHOUT ROWID;
     """,
 }
@@ -425,6 +440,39 @@ class Store:
             sentences.append(SentenceRow(start, end, terms))
         if current is not None:
             yield (*current, sentences)
+
+    # -- sentiment ------------------------------------------------------------
+
+    def sentiment_rows(self, corpus: str, backend: str) -> dict[tuple[int, int, int], dict[str, Any]]:
+        """Stored sentiment of a corpus's spans for one backend, keyed by (document, start, end)."""
+        corpus_id = self._require_corpus(corpus)
+        rows = self._conn.execute(
+            """SELECT s.document_id, s.start, s.end, s.label, s.score, s.confidence, s.emotions,
+                      s.triggers, s.flags
+               FROM sentiments s JOIN documents d ON d.id = s.document_id
+               WHERE d.corpus_id = ? AND s.backend = ?""",
+            (corpus_id, backend),
+        )
+        return {
+            (doc, start, end): {"label": label, "score": score, "confidence": confidence,
+                                "emotions": json.loads(emotions), "triggers": triggers, "flags": flags}
+            for doc, start, end, label, score, confidence, emotions, triggers, flags in rows
+        }
+
+    def save_sentiments(self, backend: str, rows: list[tuple]) -> None:
+        """Store (document, start, end, label, score, confidence, emotions, triggers, flags) rows."""
+        with self.writing() as conn:
+            conn.executemany(
+                """INSERT OR REPLACE INTO sentiments
+                   (document_id, start, end, backend, label, score, confidence, emotions, triggers, flags)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [(d, s, e, backend, label, score, conf, json.dumps(emo, ensure_ascii=False), trig, flags)
+                 for d, s, e, label, score, conf, emo, trig, flags in rows],
+            )
+
+    def document_texts(self, corpus: str) -> dict[int, str]:
+        corpus_id = self._require_corpus(corpus)
+        return dict(self._conn.execute("SELECT id, text FROM documents WHERE corpus_id = ?", (corpus_id,)))
 
     def document_metadata(self, corpus: str) -> dict[int, dict[str, Any]]:
         """Document id -> (original id, metadata) for a whole corpus."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import TextmineError
-from . import corpus_commands, model_commands
+from . import corpus_commands, model_commands, sentiment_commands
 from ._common import FrenchParser
 
 
@@ -27,6 +27,7 @@ def build_parser() -> FrenchParser:
     commands = parser.add_subparsers(dest="command", title="commandes", metavar="COMMANDE")
     corpus_commands.register(commands)
     model_commands.register(commands)
+    sentiment_commands.register(commands)
     return parser
 
 

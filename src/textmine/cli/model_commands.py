@@ -13,12 +13,13 @@ from ._common import positive_int, registry, stage_printer, table
 
 def cmd_train(args: argparse.Namespace) -> int:
     from ..embeddings import default_backend
+    from ..sentiment import default_backend as default_sentiment
     from ..pipeline import TrainOptions, train
 
     options = TrainOptions(
         embedding=args.embedding or default_backend(), codebook=args.codebook, min_topic_size=args.min_topic_size,
         seed=args.seed, segment_mode=args.segments, segment_words=args.segment_words,
-        lexical_weight=args.lexical_weight,
+        lexical_weight=args.lexical_weight, sentiment=args.sentiment or default_sentiment(),
         eval_label=args.eval_label,
     )
     progress = stage_printer() if sys.stderr.isatty() else None
@@ -66,14 +67,22 @@ def cmd_models(args: argparse.Namespace) -> int:
         print("Aucun modèle dans cet espace de travail. Entraînez-en un avec « textmine train ».")
         return 0
     published = set(models.published().values())
+    cards = {name: models.card(name) for name in names}
     rows = [("modèle", "corpus", "publié", "thèmes", "sans thème", "diversité", "NPMI", "NMI", "AMI", "créé le")]
-    for name in names:
-        card = models.card(name)
+    sentiment_rows = [("modèle de sentiment", "exemples", "exactitude", "F1 macro", "créé le")]
+    for name, card in cards.items():
         m = card["metrics"]
+        created = card["created_at"][:16].replace("T", " ")
+        if card.get("kind") == "sentiment":
+            sentiment_rows.append((name, str(m["examples"]), f"{m['accuracy']:.3f}", f"{m['macro_f1']:.3f}", created))
+            continue
         rows.append((name, card["corpus"]["name"], "oui" if name in published else "", str(m["themes"]),
                      f"{m['outliers_after']:.0%}", f"{m['diversity']:.2f}", f"{m['coherence_npmi']:.2f}",
-                     str(m.get("nmi", "")), str(m.get("ami", "")), card["created_at"][:16].replace("T", " ")))
-    print(table(rows, numeric={3, 4, 5, 6, 7, 8}))
+                     str(m.get("nmi", "")), str(m.get("ami", "")), created))
+    if len(rows) > 1:
+        print(table(rows, numeric={3, 4, 5, 6, 7, 8}))
+    if len(sentiment_rows) > 1:
+        print(("\n" if len(rows) > 1 else "") + table(sentiment_rows, numeric={1, 2, 3}))
     return 0
 
 
@@ -191,6 +200,8 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     p.add_argument("--segment-words", type=positive_int, default=40, metavar="N", help="taille visée des segments (40 mots par défaut)")
     p.add_argument("--lexical-weight", type=float, default=0.3, metavar="P",
                    help="poids du vocabulaire (TF-IDF des lemmes) à côté du sens (0.3 par défaut, 0 : sens seul)")
+    p.add_argument("--sentiment", metavar="MODÈLE",
+                   help="modèle de sentiment des segments et documents (defaut ; « aucun » pour s'en passer)")
     p.add_argument("--eval-label", metavar="COL", help="colonne de référence pour mesurer NMI, AMI et ARI")
     p.add_argument("--replace", action="store_true", help="remplace un modèle du même nom")
     p.add_argument("--publish", action=argparse.BooleanOptionalAction, default=None,
