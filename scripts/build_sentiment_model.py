@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/build_sentiment_model.py
 
-Reads the project's own labelled sentences (phrases_annotees.csv), embeds them
+Reads the project's own labelled texts (phrases_annotees.csv: short sentences;
+textes_annotes.csv: longer comments), embeds them
 with e5-small, fits a logistic regression, and chooses by 5-fold
 cross-validation on those sentences only (never on benchmark data) the weight
 of the lexicon and the width of the neutral band. Writes classifieur_e5.npz
@@ -31,8 +32,8 @@ DATA = Path(__file__).resolve().parents[1] / "src" / "textmine" / "data" / "sent
 
 
 def main() -> None:
-    source = DATA / "phrases_annotees.csv"
-    rows = list(csv.DictReader(source.open(encoding="utf-8")))
+    sources = [DATA / "phrases_annotees.csv", DATA / "textes_annotes.csv"]
+    rows = [row for source in sources for row in csv.DictReader(source.open(encoding="utf-8"))]
     texts, labels = [r["texte"] for r in rows], [r["label"] for r in rows]
     vectors = create("e5-small").encode(texts)
     lexicon = np.array([p.score for p in LexiconBackend().predict(texts)])
@@ -58,8 +59,7 @@ def main() -> None:
              lexicon_weight=np.float32(best["lexicon_weight"]), neutral_band=np.float32(best["neutral_band"]))
     card = {
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "training_data": source.name,
-        "training_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+        "training_data": {source.name: hashlib.sha256(source.read_bytes()).hexdigest() for source in sources},
         "examples": len(texts),
         "embedding": create("e5-small").name,
         "cross_validation": best,

@@ -149,3 +149,17 @@ def test_transformers_backend_loads_a_local_model(tmp_path: Path, monkeypatch) -
     assert all(-1 <= r.score <= 1 and 0 <= r.confidence <= 1 for r in results)
     with pytest.raises(TextmineError, match="Impossible de charger le modèle transformers"):
         create("transformers:organisation/absent").predict(["x"])
+
+
+def test_shipped_classifier_was_built_from_the_shipped_texts() -> None:
+    """Rebuild with scripts/build_sentiment_model.py whenever the labelled texts change."""
+    import hashlib
+
+    from textmine.sentiment.default import card
+
+    data = Path(__file__).resolve().parents[1] / "src" / "textmine" / "data" / "sentiment"
+    built = card()
+    assert built["training_data"] == {
+        name: hashlib.sha256((data / name).read_bytes()).hexdigest() for name in built["training_data"]
+    }
+    assert built["cross_validation"]["macro_f1"] > 0.8

@@ -16,15 +16,23 @@ DEFAULT_WEIGHT = 0.3
 
 
 class LexicalProjection:
-    """Fitted on theme-term strings (« perte_de_sens reporting indicateur »); saved with a model."""
+    """TF-IDF of 1–2-grams projected by SVD, fitted on a corpus and saved with a model.
 
-    def __init__(self, dimensions: int = 100, random_state: int = 42) -> None:
+    By default it reads theme-term strings (« perte_de_sens reporting indicateur »,
+    split on spaces); ``words=True`` reads raw text with scikit-learn's tokeniser
+    (the ``tfidf-svd`` embedding backend).
+    """
+
+    def __init__(self, dimensions: int = 100, random_state: int = 42, words: bool = False) -> None:
         self.dimensions = dimensions
         self.random_state = random_state
+        self.words = words
 
     def _vectorizer(self, **kwargs):  # noqa: ANN003
         from sklearn.feature_extraction.text import TfidfVectorizer
 
+        if self.words:
+            return TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), max_df=0.5, **kwargs)
         return TfidfVectorizer(tokenizer=str.split, token_pattern=None, lowercase=False,
                                sublinear_tf=True, ngram_range=(1, 2), **kwargs)
 
@@ -59,12 +67,15 @@ class LexicalProjection:
     def state(self) -> dict[str, np.ndarray]:
         return {"vocabulary": self.vocabulary_, "idf": self.idf_, "components": self.components_}
 
+    def load_state(self, state: dict[str, np.ndarray]) -> None:
+        self.vocabulary_ = state["vocabulary"]
+        self.idf_ = state["idf"]
+        self.components_ = state["components"]
+
     @classmethod
-    def from_state(cls, state: dict[str, np.ndarray]) -> "LexicalProjection":
-        projection = cls()
-        projection.vocabulary_ = state["vocabulary"]
-        projection.idf_ = state["idf"]
-        projection.components_ = state["components"]
+    def from_state(cls, state: dict[str, np.ndarray], words: bool = False) -> "LexicalProjection":
+        projection = cls(words=words)
+        projection.load_state(state)
         return projection
 
 

@@ -1,9 +1,10 @@
 """The default backend: the transparent lexicon and a classifier on e5 embeddings.
 
 The classifier is a logistic regression on multilingual-e5-small sentence
-embeddings, trained on French sentences written for the project
-(``data/sentiment/phrases_annotees.csv``: work testimonies and everyday
-opinions, négatif/neutre/positif) by ``scripts/build_sentiment_model.py``,
+embeddings, trained on French texts written for the project
+(``data/sentiment/phrases_annotees.csv`` and ``textes_annotes.csv``: work
+testimonies and everyday opinions, négatif/neutre/positif) by
+``scripts/build_sentiment_model.py``,
 which also chose by cross-validation how much the lexicon weighs and how wide
 the neutral band is. Both are offline; the lexicon explains the result.
 """
