@@ -49,17 +49,25 @@ def make_csv(path: Path, rows: int, seed: int = 0) -> None:
         writer.writerow(["id", "texte", "organisme", "fonction", "annee", "date"])
         for i in range(rows):
             words = " ".join(rng.choices(WORDS, k=rng.randint(6, 14)))
-            writer.writerow([
-                i, f"Réponse {i} : {words}.", rng.choice(ORGS), rng.choice(ROLES),
-                rng.randint(2018, 2025), f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2023",
-            ])
+            writer.writerow(
+                [
+                    i,
+                    f"Réponse {i} : {words}.",
+                    rng.choice(ORGS),
+                    rng.choice(ROLES),
+                    rng.randint(2018, 2025),
+                    f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/2023",
+                ]
+            )
 
 
 def run_once(path: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = subprocess.run(
             [sys.executable, "-c", CHILD, str(path), str(Path(tmp) / "ws.sqlite")],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     return json.loads(out)
 
@@ -84,8 +92,10 @@ def main() -> None:
             seconds = statistics.median(r["seconds"] for r in runs)
             peak = statistics.median(r["peak_mib"] for r in runs)
             megabytes = path.stat().st_size / 1e6
-            print(f"{size:>10} {megabytes:>7.1f} {seconds:>9.2f} {size / seconds:>9.0f} "
-                  f"{peak:>8.0f} {peak / baseline:>7.2f}x")
+            print(
+                f"{size:>10} {megabytes:>7.1f} {seconds:>9.2f} {size / seconds:>9.0f} "
+                f"{peak:>8.0f} {peak / baseline:>7.2f}x"
+            )
             path.unlink()
 
 

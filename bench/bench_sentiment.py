@@ -31,7 +31,9 @@ OWN = Path(__file__).resolve().parents[1] / "src" / "textmine" / "data" / "senti
 
 
 def allocine_split(name: str) -> tuple[list[str], list[str]]:
-    rows = [line.rstrip("\n").split("\t", 1) for line in (DATA / f"allocine_tv_{name}.tsv").open(encoding="utf-8")]
+    rows = [
+        line.rstrip("\n").split("\t", 1) for line in (DATA / f"allocine_tv_{name}.tsv").open(encoding="utf-8")
+    ]
     return [t for _, t in rows], ["positif" if label == "1" else "negatif" for label, _ in rows]
 
 
@@ -43,8 +45,10 @@ def binary_report(name: str, predictions, truth: list[str], unseen: list[bool]) 
     macro = f1_score(truth, decided, average="macro", labels=["negatif", "positif"])
     kept = [i for i, u in enumerate(unseen) if u]
     unseen_accuracy = accuracy_score([truth[i] for i in kept], [decided[i] for i in kept])
-    print(f"{name:<28} exactitude {accuracy:.3f}  F1 macro {macro:.3f}  inédits {unseen_accuracy:.3f} "
-          f"({len(kept)})  étiquetés neutres {neutral} ({neutral / len(truth):.0%}), score nul {zero}")
+    print(
+        f"{name:<28} exactitude {accuracy:.3f}  F1 macro {macro:.3f}  inédits {unseen_accuracy:.3f} "
+        f"({len(kept)})  étiquetés neutres {neutral} ({neutral / len(truth):.0%}), score nul {zero}"
+    )
 
 
 def allocine(args: argparse.Namespace) -> None:
@@ -96,7 +100,9 @@ def speed(args: argparse.Namespace) -> None:
         start = time.perf_counter()
         create(name, cache_dir=Path(tempfile.mkdtemp())).predict(texts)
         rate = len(texts) / (time.perf_counter() - start)
-        print(f"{name:<10} {rate:8.1f} segments/s (cache vide), {embedding / rate:.2f} fois le temps des plongements")
+        print(
+            f"{name:<10} {rate:8.1f} segments/s (cache vide), {embedding / rate:.2f} fois le temps des plongements"
+        )
 
 
 def demo(args: argparse.Namespace) -> None:

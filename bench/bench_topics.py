@@ -49,18 +49,24 @@ def granddebat(args: argparse.Namespace) -> None:
     results = []
     for seed in range(args.seeds):
         start = time.perf_counter()
-        options = TrainOptions(embedding=args.embedding, seed=seed, eval_label="question", codebook=args.codebook)
+        options = TrainOptions(
+            embedding=args.embedding, seed=seed, eval_label="question", codebook=args.codebook
+        )
         report = train(workspace, "gd", f"gd-{seed}", options)
         m = report.metrics
         results.append(m)
-        print(f"seed {seed}: thèmes {m['themes']:>3}  NMI {m['nmi']:.3f}  AMI {m['ami']:.3f}  ARI {m['ari']:.3f}  "
-              f"sans thème avant/après {m['outliers_before']:.0%}/{m['outliers_after']:.0%}  "
-              f"diversité {m['diversity']:.2f}  NPMI {m['coherence_npmi']:.3f}  {time.perf_counter() - start:.1f} s "
-              f"{report.durations}")
+        print(
+            f"seed {seed}: thèmes {m['themes']:>3}  NMI {m['nmi']:.3f}  AMI {m['ami']:.3f}  ARI {m['ari']:.3f}  "
+            f"sans thème avant/après {m['outliers_before']:.0%}/{m['outliers_after']:.0%}  "
+            f"diversité {m['diversity']:.2f}  NPMI {m['coherence_npmi']:.3f}  {time.perf_counter() - start:.1f} s "
+            f"{report.durations}"
+        )
     for key in ("themes", "nmi", "ami", "ari", "outliers_after"):
         values = [r[key] for r in results]
         spread = statistics.stdev(values) if len(values) > 1 else 0.0
-        print(f"{key}: moyenne {statistics.mean(values):.3f}, écart-type {spread:.3f}, min {min(values):.3f}, max {max(values):.3f}")
+        print(
+            f"{key}: moyenne {statistics.mean(values):.3f}, écart-type {spread:.3f}, min {min(values):.3f}, max {max(values):.3f}"
+        )
     print("Thèmes (graine 0) :")
     show_themes(workspace, "gd-0", 15)
 
@@ -73,10 +79,14 @@ def demo(args: argparse.Namespace) -> None:
         report = train(workspace, "demo", "demo", TrainOptions(embedding=args.embedding), replace=True)
         total = time.perf_counter() - start
         m = report.metrics
-        print(f"{run} : {total:.1f} s, {m['segments']} segments ({m['segments'] / total:.1f} segments/s), "
-              f"étapes {report.durations}")
-    print(f"{m['themes']} thèmes, {m['codebook_matched']} reliés au codebook, sans thème {m['outliers_after']:.0%}, "
-          f"diversité {m['diversity']:.2f}, NPMI {m['coherence_npmi']:.3f}")
+        print(
+            f"{run} : {total:.1f} s, {m['segments']} segments ({m['segments'] / total:.1f} segments/s), "
+            f"étapes {report.durations}"
+        )
+    print(
+        f"{m['themes']} thèmes, {m['codebook_matched']} reliés au codebook, sans thème {m['outliers_after']:.0%}, "
+        f"diversité {m['diversity']:.2f}, NPMI {m['coherence_npmi']:.3f}"
+    )
     show_themes(workspace, "demo", 40)
 
 
@@ -90,7 +100,9 @@ def scale(args: argparse.Namespace) -> None:
         writer.writerow(["texte", "organisme", "annee"])
         for i in range(args.documents):
             row = rows[i % len(rows)]
-            writer.writerow([f"{row['texte']} (Témoignage recueilli sous le numéro {i}.)", row["organisme"], row["annee"]])
+            writer.writerow(
+                [f"{row['texte']} (Témoignage recueilli sous le numéro {i}.)", row["organisme"], row["annee"]]
+            )
     start = time.perf_counter()
     ingest(workspace.open_store(), [path], "grand")
     print(f"import : {time.perf_counter() - start:.1f} s")
@@ -99,7 +111,9 @@ def scale(args: argparse.Namespace) -> None:
         report = train(workspace, "grand", "grand", TrainOptions(embedding=args.embedding), replace=True)
         total = time.perf_counter() - start
         m = report.metrics
-        print(f"{run} : {total:.1f} s, {m['segments']} segments, {m['themes']} thèmes, étapes {report.durations}")
+        print(
+            f"{run} : {total:.1f} s, {m['segments']} segments, {m['themes']} thèmes, étapes {report.durations}"
+        )
 
 
 def main() -> None:

@@ -41,7 +41,9 @@ class Codebook:
     def to_json(self) -> dict:
         return {
             "source": self.source,
-            "themes": [{"nom": t.name, "definition": t.definition, "termes": list(t.terms)} for t in self.themes],
+            "themes": [
+                {"nom": t.name, "definition": t.definition, "termes": list(t.terms)} for t in self.themes
+            ],
         }
 
 
@@ -93,15 +95,19 @@ def _from_csv(text: str, name: str) -> Codebook:
     reader = csv.DictReader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ",")
     missing = {"nom", "termes"} - set(reader.fieldnames or [])
     if missing:
-        raise TextmineError(f"{name} : colonnes manquantes : {', '.join(sorted(missing))} (attendu : nom, definition, termes).")
+        raise TextmineError(
+            f"{name} : colonnes manquantes : {', '.join(sorted(missing))} (attendu : nom, definition, termes)."
+        )
     themes = []
     for number, row in enumerate(reader, start=2):
         if None in row:
             raise TextmineError(
                 f"{name}, ligne {number} : trop de champs. Mettez les termes entre guillemets, "
-                "séparés par « ; » : \"stock;dossier en retard\"."
+                'séparés par « ; » : "stock;dossier en retard".'
             )
-        themes.append(_theme(name, number, row.get("nom"), row.get("definition"), (row.get("termes") or "").split(";")))
+        themes.append(
+            _theme(name, number, row.get("nom"), row.get("definition"), (row.get("termes") or "").split(";"))
+        )
     return _checked(Codebook(source=name, themes=tuple(themes)))
 
 
@@ -166,10 +172,12 @@ def match_topics(
     matches = {}
     for row, (topic, terms) in enumerate(topic_terms.items()):
         total = sum(w for _, w in terms) or 1.0
-        lexical = np.array([
-            sum(w for term, w in terms if _contains_seed(term, set(theme_seeds))) / total
-            for theme_seeds in seeds
-        ])
+        lexical = np.array(
+            [
+                sum(w for term, w in terms if _contains_seed(term, set(theme_seeds))) / total
+                for theme_seeds in seeds
+            ]
+        )
         z = np.zeros(len(seeds))
         if similarity is not None and len(seeds) > 2:
             sims = similarity[row]

@@ -105,7 +105,9 @@ class TrainedModel:
         live = set(self.mapping().values()) - {UNASSIGNED}
         if topic not in live:
             shown = ", ".join(str(t) for t in sorted(live))
-            raise TextmineError(f"Thème {topic} introuvable dans le modèle « {self.name} ». Thèmes : {shown}.")
+            raise TextmineError(
+                f"Thème {topic} introuvable dans le modèle « {self.name} ». Thèmes : {shown}."
+            )
 
     def _edit(self, change) -> None:  # noqa: ANN001
         with open(self.path / ".edits.lock", "w") as lock:
@@ -143,14 +145,16 @@ class TrainedModel:
             topic = theme["id"]
             if mapping[topic] != topic:
                 continue
-            rows.append({
-                "topic": topic,
-                "label": labels.get(str(topic), theme["label"]),
-                "codebook": theme["codebook"],
-                "terms": theme["terms"],
-                "segments": int((segments["topic"] == topic).sum()),
-                "documents": int((docs["topic"] == topic).sum()),
-            })
+            rows.append(
+                {
+                    "topic": topic,
+                    "label": labels.get(str(topic), theme["label"]),
+                    "codebook": theme["codebook"],
+                    "terms": theme["terms"],
+                    "segments": int((segments["topic"] == topic).sum()),
+                    "documents": int((docs["topic"] == topic).sum()),
+                }
+            )
         frame = pd.DataFrame(rows, columns=["topic", "label", "codebook", "terms", "segments", "documents"])
         frame["share"] = (frame["segments"] / max(1, len(segments))).round(4)
         return frame.sort_values("segments", ascending=False, ignore_index=True)
@@ -212,11 +216,18 @@ class TrainedModel:
                 for emotion in found:
                     emotions[emotion] = emotions.get(emotion, 0) + 1
             top = sorted(emotions.items(), key=lambda kv: -kv[1])[:3]
-            rows.append({
-                "group": group, "n": len(part), "score": round(float(part["sentiment_score"].mean()), 3),
-                **{label: round(float(counts.get(label, 0.0)), 3) for label in ("negatif", "neutre", "positif")},
-                "emotions": ", ".join(f"{e} ({n})" for e, n in top),
-            })
+            rows.append(
+                {
+                    "group": group,
+                    "n": len(part),
+                    "score": round(float(part["sentiment_score"].mean()), 3),
+                    **{
+                        label: round(float(counts.get(label, 0.0)), 3)
+                        for label in ("negatif", "neutre", "positif")
+                    },
+                    "emotions": ", ".join(f"{e} ({n})" for e, n in top),
+                }
+            )
         return pd.DataFrame(rows).sort_values("score", ignore_index=True)
 
     def label_of(self) -> dict[int, str]:
@@ -242,10 +253,14 @@ def document_profiles(segments: pd.DataFrame, main: dict[int, int] | None = None
         ["document_id", "chosen", "assigned", "share", "topic"], ascending=[True, False, False, False, True]
     )
     main_rows = ordered.drop_duplicates("document_id")[["document_id", "topic", "share"]]
-    profiles = counts.groupby("document_id").apply(
-        lambda g: json.dumps({int(t): round(float(s), 3) for t, s in zip(g["topic"], g["share"])}),
-        include_groups=False,
-    ).rename("profile")
+    profiles = (
+        counts.groupby("document_id")
+        .apply(
+            lambda g: json.dumps({int(t): round(float(s), 3) for t, s in zip(g["topic"], g["share"])}),
+            include_groups=False,
+        )
+        .rename("profile")
+    )
     return main_rows.merge(profiles, on="document_id").reset_index(drop=True)
 
 
@@ -290,10 +305,22 @@ def assignment_rows(model: TrainedModel, store) -> tuple[list[str], list[list[An
     header = ["id", "topic", "topic_label", "probability", "sentiment", *columns]
     rows = []
     for doc_id, meta in store.document_metadata(model.corpus).items():
-        topic, share = (int(docs.at[doc_id, "topic"]), round(float(docs.at[doc_id, "share"]), 3)) if doc_id in docs.index else (UNASSIGNED, 0.0)
+        topic, share = (
+            (int(docs.at[doc_id, "topic"]), round(float(docs.at[doc_id, "share"]), 3))
+            if doc_id in docs.index
+            else (UNASSIGNED, 0.0)
+        )
         identifier = meta.get("original_id") or doc_id
-        rows.append([identifier, topic, labels.get(topic, UNASSIGNED_LABEL), share, tones.get(doc_id, (None,))[0],
-                     *(meta.get(c) for c in columns)])
+        rows.append(
+            [
+                identifier,
+                topic,
+                labels.get(topic, UNASSIGNED_LABEL),
+                share,
+                tones.get(doc_id, (None,))[0],
+                *(meta.get(c) for c in columns),
+            ]
+        )
     return header, rows
 
 
@@ -310,5 +337,7 @@ def compare(a: TrainedModel, b: TrainedModel) -> list[tuple[str, str, float]]:
             result.append((labels_a[topic], "—", 0.0))
             continue
         counts = mine["topic_b"].value_counts()
-        result.append((labels_a[topic], labels_b.get(int(counts.index[0]), "?"), round(counts.iloc[0] / len(mine), 2)))
+        result.append(
+            (labels_a[topic], labels_b.get(int(counts.index[0]), "?"), round(counts.iloc[0] / len(mine), 2))
+        )
     return result

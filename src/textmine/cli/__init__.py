@@ -22,8 +22,9 @@ def build_parser() -> FrenchParser:
         "dans la protection sociale. L'espace de travail est le dossier courant, ou celui "
         "que nomme la variable TEXTMINE_HOME.",
     )
-    parser.add_argument("--version", action="version", version=f"textmine {__version__}",
-                        help="affiche la version et quitte")
+    parser.add_argument(
+        "--version", action="version", version=f"textmine {__version__}", help="affiche la version et quitte"
+    )
     commands = parser.add_subparsers(dest="command", title="commandes", metavar="COMMANDE")
     corpus_commands.register(commands)
     model_commands.register(commands)

@@ -15,7 +15,10 @@ from ..workspace import Workspace
 _ARGPARSE_FR: list[tuple[str, str]] = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
     (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
-    (r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)", r"argument \1 : choix invalide \2 (choix possibles : \3)"),
+    (
+        r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)",
+        r"argument \1 : choix invalide \2 (choix possibles : \3)",
+    ),
     (r"argument (.*?): expected one argument", r"argument \1 : une valeur est attendue"),
     (r"argument (.*?): expected at least one argument", r"argument \1 : au moins une valeur est attendue"),
     (r"argument (.*?): invalid (\w+) value: (.*)", r"argument \1 : valeur invalide \3"),
@@ -78,8 +81,7 @@ def table(rows: Sequence[Sequence[str]], numeric: set[int]) -> str:
     lines = []
     for row in rows:
         cells = [
-            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
+            cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i]) for i, cell in enumerate(row)
         ]
         lines.append("  ".join(cells).rstrip())
     return "\n".join(lines)

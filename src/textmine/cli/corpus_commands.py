@@ -44,8 +44,7 @@ def cmd_corpora(args: argparse.Namespace) -> int:
         return 0
     rows = [("corpus", "documents", "sans contenu", "fichiers", "métadonnées")]
     rows += [
-        (c.name, str(c.documents), str(c.boilerplate), str(c.files), ", ".join(c.columns))
-        for c in corpora
+        (c.name, str(c.documents), str(c.boilerplate), str(c.files), ", ".join(c.columns)) for c in corpora
     ]
     print(table(rows, numeric={1, 2, 3}))
     return 0
@@ -91,10 +90,6 @@ def describe_corpus_lines(store: Store, name: str) -> list[str]:
     return lines
 
 
-
-
-
-
 def cmd_app(args: argparse.Namespace) -> int:
     from ..errors import NotFoundError
 
@@ -104,9 +99,17 @@ def cmd_app(args: argparse.Namespace) -> int:
             f"Application introuvable ({app}) : installez textmine depuis son dépôt (pip install -e .)."
         )
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.port", str(args.port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     print(f"Application textmine : http://localhost:{args.port} (Ctrl+C pour arrêter)", flush=True)
     os.execv(sys.executable, command)
@@ -116,7 +119,9 @@ def cmd_app(args: argparse.Namespace) -> int:
 def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     """Add the corpus commands to the ``textmine`` parser."""
     p = commands.add_parser(
-        "ingest", prog="textmine ingest", help="importe des fichiers dans un corpus",
+        "ingest",
+        prog="textmine ingest",
+        help="importe des fichiers dans un corpus",
         description=f"Importe des fichiers ou des dossiers dans un corpus. Formats : {SUPPORTED}. "
         "Toutes les colonnes autres que le texte et l'identifiant sont gardées comme métadonnées. "
         "Un import est tout ou rien : en cas d'erreur, rien n'est enregistré.",
@@ -126,18 +131,28 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     p.add_argument("--text-column", metavar="COL", help="colonne du texte (devinée si évidente)")
     p.add_argument("--id-column", metavar="COL", help="colonne de l'identifiant d'origine")
     p.add_argument("--sheet", metavar="FEUILLE", help="feuille d'un classeur XLSX (nom ou numéro)")
-    p.add_argument("--meta", action="append", type=key_value, metavar="CLÉ=VALEUR",
-                   help="métadonnée ajoutée à chaque document (répétable), ex. --meta source=rapport")
+    p.add_argument(
+        "--meta",
+        action="append",
+        type=key_value,
+        metavar="CLÉ=VALEUR",
+        help="métadonnée ajoutée à chaque document (répétable), ex. --meta source=rapport",
+    )
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser(
-        "corpora", prog="textmine corpora", help="liste les corpus et leurs effectifs",
-                            description="Liste les corpus de l'espace de travail.")
+        "corpora",
+        prog="textmine corpora",
+        help="liste les corpus et leurs effectifs",
+        description="Liste les corpus de l'espace de travail.",
+    )
     p.add_argument("--format", choices=["table", "json"], default="table", help="format de sortie")
     p.set_defaults(handler=cmd_corpora)
 
     p = commands.add_parser(
-        "demo", prog="textmine demo", help="importe le corpus de démonstration et le résume",
+        "demo",
+        prog="textmine demo",
+        help="importe le corpus de démonstration et le résume",
         description="Importe le corpus fictif de démonstration (corpora/demo) dans le corpus "
         "« demo » s'il n'y est pas déjà, entraîne le modèle de thèmes « demo » s'il n'existe pas, "
         "puis affiche le résumé du corpus et ses thèmes.",
@@ -145,7 +160,9 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     p.set_defaults(handler=cmd_demo)
 
     p = commands.add_parser(
-        "app", prog="textmine app", help="lance l'application dans le navigateur",
+        "app",
+        prog="textmine app",
+        help="lance l'application dans le navigateur",
         description="Lance l'application Streamlit sur l'espace de travail courant.",
     )
     p.add_argument("--port", type=port_number, default=8501, metavar="N", help="port local (8501 par défaut)")

@@ -17,14 +17,26 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..pipeline import TrainOptions, train
 
     options = TrainOptions(
-        embedding=args.embedding or default_backend(), codebook=args.codebook, min_topic_size=args.min_topic_size,
-        seed=args.seed, segment_mode=args.segments, segment_words=args.segment_words,
-        lexical_weight=args.lexical_weight, sentiment=args.sentiment or default_sentiment(),
+        embedding=args.embedding or default_backend(),
+        codebook=args.codebook,
+        min_topic_size=args.min_topic_size,
+        seed=args.seed,
+        segment_mode=args.segments,
+        segment_words=args.segment_words,
+        lexical_weight=args.lexical_weight,
+        sentiment=args.sentiment or default_sentiment(),
         eval_label=args.eval_label,
     )
     progress = stage_printer() if sys.stderr.isatty() else None
-    report = train(Workspace.from_env(), args.corpus, args.model, options, replace=args.replace,
-                   publish=args.publish, progress=progress)
+    report = train(
+        Workspace.from_env(),
+        args.corpus,
+        args.model,
+        options,
+        replace=args.replace,
+        publish=args.publish,
+        progress=progress,
+    )
     for warning in report.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
     m = report.metrics
@@ -38,11 +50,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"{m['codebook_matched']} thèmes reliés au codebook."
     )
     if "nmi" in m:
-        print(f"Accord avec « {args.eval_label} » : NMI {m['nmi']:.3f}, AMI {m['ami']:.3f}, ARI {m['ari']:.3f}.")
+        print(
+            f"Accord avec « {args.eval_label} » : NMI {m['nmi']:.3f}, AMI {m['ami']:.3f}, ARI {m['ari']:.3f}."
+        )
     durations = ", ".join(f"{k} {v:.1f} s" for k, v in report.durations.items())
     print(f"Durées : {durations}.")
-    print("Publié : c'est ce modèle que l'application montre pour ce corpus." if report.published
-          else f"Non publié (textmine publish {report.model} pour le montrer dans l'application).")
+    print(
+        "Publié : c'est ce modèle que l'application montre pour ce corpus."
+        if report.published
+        else f"Non publié (textmine publish {report.model} pour le montrer dans l'application)."
+    )
     return 0
 
 
@@ -53,7 +70,16 @@ def cmd_models(args: argparse.Namespace) -> int:
     if args.compare:
         a, b = (TrainedModel.load(models, n) for n in args.compare)
         rows = [("", a.name, b.name)]
-        for key in ("themes", "segments", "outliers_after", "diversity", "coherence_npmi", "nmi", "ami", "ari"):
+        for key in (
+            "themes",
+            "segments",
+            "outliers_after",
+            "diversity",
+            "coherence_npmi",
+            "nmi",
+            "ami",
+            "ari",
+        ):
             if key in a.card["metrics"] or key in b.card["metrics"]:
                 rows.append((key, str(a.card["metrics"].get(key, "—")), str(b.card["metrics"].get(key, "—"))))
         print(table(rows, numeric={1, 2}))
@@ -68,17 +94,32 @@ def cmd_models(args: argparse.Namespace) -> int:
         return 0
     published = set(models.published().values())
     cards = {name: models.card(name) for name in names}
-    rows = [("modèle", "corpus", "publié", "thèmes", "sans thème", "diversité", "NPMI", "NMI", "AMI", "créé le")]
+    rows = [
+        ("modèle", "corpus", "publié", "thèmes", "sans thème", "diversité", "NPMI", "NMI", "AMI", "créé le")
+    ]
     sentiment_rows = [("modèle de sentiment", "exemples", "exactitude", "F1 macro", "créé le")]
     for name, card in cards.items():
         m = card["metrics"]
         created = card["created_at"][:16].replace("T", " ")
         if card.get("kind") == "sentiment":
-            sentiment_rows.append((name, str(m["examples"]), f"{m['accuracy']:.3f}", f"{m['macro_f1']:.3f}", created))
+            sentiment_rows.append(
+                (name, str(m["examples"]), f"{m['accuracy']:.3f}", f"{m['macro_f1']:.3f}", created)
+            )
             continue
-        rows.append((name, card["corpus"]["name"], "oui" if name in published else "", str(m["themes"]),
-                     f"{m['outliers_after']:.0%}", f"{m['diversity']:.2f}", f"{m['coherence_npmi']:.2f}",
-                     str(m.get("nmi", "")), str(m.get("ami", "")), created))
+        rows.append(
+            (
+                name,
+                card["corpus"]["name"],
+                "oui" if name in published else "",
+                str(m["themes"]),
+                f"{m['outliers_after']:.0%}",
+                f"{m['diversity']:.2f}",
+                f"{m['coherence_npmi']:.2f}",
+                str(m.get("nmi", "")),
+                str(m.get("ami", "")),
+                created,
+            )
+        )
     if len(rows) > 1:
         print(table(rows, numeric={3, 4, 5, 6, 7, 8}))
     if len(sentiment_rows) > 1:
@@ -137,8 +178,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
     frame = apply(workspace, args.model, args.corpus)
     labels = TrainedModel.load(registry(), args.model).label_of()
     meta = workspace.open_store().document_metadata(args.corpus)
-    rows = ([meta[d]["original_id"] or d, t, labels.get(t, ""), round(s, 3), p]
-            for d, t, s, p in frame[["document_id", "topic", "share", "profile"]].itertuples(index=False))
+    rows = (
+        [meta[d]["original_id"] or d, t, labels.get(t, ""), round(s, 3), p]
+        for d, t, s, p in frame[["document_id", "topic", "share", "profile"]].itertuples(index=False)
+    )
     count = write_csv(Path(args.out), ["id", "topic", "topic_label", "probability", "profil"], rows)
     print(f"{count} documents de « {args.corpus} » classés avec « {args.model} » : {args.out}")
     return 0
@@ -181,76 +224,151 @@ def cmd_themes(args: argparse.Namespace) -> int:
 def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     """Add the model commands to the ``textmine`` parser."""
     p = commands.add_parser(
-        "train", prog="textmine train", help="entraîne un modèle de thèmes sur un corpus",
+        "train",
+        prog="textmine train",
+        help="entraîne un modèle de thèmes sur un corpus",
         description="Analyse le corpus (spaCy), le découpe en segments, calcule les plongements "
         "(gardés en cache), trouve les thèmes (BERTopic guidé par le codebook) et enregistre le "
         "modèle dans models/NOM. Un entraînement interrompu ne laisse aucun modèle partiel.",
     )
     p.add_argument("--corpus", required=True, metavar="NOM", help="corpus à modéliser")
     p.add_argument("--model", required=True, metavar="NOM", help="nom du modèle à créer")
-    p.add_argument("--embedding", metavar="MODÈLE",
-                   help="e5-small (défaut, hors ligne ; ou la variable TEXTMINE_EMBEDDING), "
-                   "tfidf-svd (rapide, sans modèle) ou sentence-transformers:NOM")
-    p.add_argument("--codebook", metavar="FICHIER",
-                   help="codebook YAML ou CSV (défaut : celui de textmine ; « aucun » pour s'en passer)")
-    p.add_argument("--min-topic-size", type=positive_int, metavar="N", help="taille minimale d'un thème, en segments (adaptée au corpus par défaut)")
+    p.add_argument(
+        "--embedding",
+        metavar="MODÈLE",
+        help="e5-small (défaut, hors ligne ; ou la variable TEXTMINE_EMBEDDING), "
+        "tfidf-svd (rapide, sans modèle) ou sentence-transformers:NOM",
+    )
+    p.add_argument(
+        "--codebook",
+        metavar="FICHIER",
+        help="codebook YAML ou CSV (défaut : celui de textmine ; « aucun » pour s'en passer)",
+    )
+    p.add_argument(
+        "--min-topic-size",
+        type=positive_int,
+        metavar="N",
+        help="taille minimale d'un thème, en segments (adaptée au corpus par défaut)",
+    )
     p.add_argument("--seed", type=int, default=42, metavar="N", help="graine aléatoire (42 par défaut)")
-    p.add_argument("--segments", choices=["segments", "documents"], default="segments",
-                   help="unité modélisée : segments d'environ --segment-words mots (défaut) ou documents entiers")
-    p.add_argument("--segment-words", type=positive_int, default=40, metavar="N", help="taille visée des segments (40 mots par défaut)")
-    p.add_argument("--lexical-weight", type=float, default=0.3, metavar="P",
-                   help="poids du vocabulaire (TF-IDF des lemmes) à côté du sens (0.3 par défaut, 0 : sens seul)")
-    p.add_argument("--sentiment", metavar="MODÈLE",
-                   help="modèle de sentiment des segments et documents (defaut ; « aucun » pour s'en passer)")
+    p.add_argument(
+        "--segments",
+        choices=["segments", "documents"],
+        default="segments",
+        help="unité modélisée : segments d'environ --segment-words mots (défaut) ou documents entiers",
+    )
+    p.add_argument(
+        "--segment-words",
+        type=positive_int,
+        default=40,
+        metavar="N",
+        help="taille visée des segments (40 mots par défaut)",
+    )
+    p.add_argument(
+        "--lexical-weight",
+        type=float,
+        default=0.3,
+        metavar="P",
+        help="poids du vocabulaire (TF-IDF des lemmes) à côté du sens (0.3 par défaut, 0 : sens seul)",
+    )
+    p.add_argument(
+        "--sentiment",
+        metavar="MODÈLE",
+        help="modèle de sentiment des segments et documents (defaut ; « aucun » pour s'en passer)",
+    )
     p.add_argument("--eval-label", metavar="COL", help="colonne de référence pour mesurer NMI, AMI et ARI")
     p.add_argument("--replace", action="store_true", help="remplace un modèle du même nom")
-    p.add_argument("--publish", action=argparse.BooleanOptionalAction, default=None,
-                   help="publie le modèle (par défaut : seulement si le corpus n'en a pas encore)")
+    p.add_argument(
+        "--publish",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="publie le modèle (par défaut : seulement si le corpus n'en a pas encore)",
+    )
     p.set_defaults(handler=cmd_train)
 
-    p = commands.add_parser("models", prog="textmine models", help="liste les modèles et leurs mesures",
-                            description="Liste les modèles entraînés avec leurs mesures de qualité, ou en compare deux.")
+    p = commands.add_parser(
+        "models",
+        prog="textmine models",
+        help="liste les modèles et leurs mesures",
+        description="Liste les modèles entraînés avec leurs mesures de qualité, ou en compare deux.",
+    )
     p.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare deux modèles thème par thème")
     p.set_defaults(handler=cmd_models)
 
-    p = commands.add_parser("topics", prog="textmine topics", help="affiche les thèmes d'un modèle",
-                            description="Affiche les thèmes d'un modèle : libellé, thème du codebook, tailles, termes clés.")
+    p = commands.add_parser(
+        "topics",
+        prog="textmine topics",
+        help="affiche les thèmes d'un modèle",
+        description="Affiche les thèmes d'un modèle : libellé, thème du codebook, tailles, termes clés.",
+    )
     p.add_argument("--model", required=True, metavar="NOM", help="modèle")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table", help="format de sortie")
-    p.add_argument("--by", metavar="COL", help="part de chaque thème selon une métadonnée (annee, organisme…)")
+    p.add_argument(
+        "--by", metavar="COL", help="part de chaque thème selon une métadonnée (annee, organisme…)"
+    )
     p.set_defaults(handler=cmd_topics)
 
-    p = commands.add_parser("apply", prog="textmine apply", help="classe les documents d'un corpus avec un modèle",
-                            description="Prédit le thème principal et le profil de thèmes de chaque document d'un corpus.")
+    p = commands.add_parser(
+        "apply",
+        prog="textmine apply",
+        help="classe les documents d'un corpus avec un modèle",
+        description="Prédit le thème principal et le profil de thèmes de chaque document d'un corpus.",
+    )
     p.add_argument("--model", required=True, metavar="NOM", help="modèle entraîné")
     p.add_argument("--corpus", required=True, metavar="NOM", help="corpus à classer")
     p.add_argument("--out", required=True, metavar="FICHIER.csv", help="fichier CSV à écrire")
     p.set_defaults(handler=cmd_apply)
 
-    p = commands.add_parser("export", prog="textmine export", help="exporte les résultats d'un modèle",
-                            description="Exporte les affectations : une ligne par document (id, thème, libellé, part, sentiment, métadonnées).")
+    p = commands.add_parser(
+        "export",
+        prog="textmine export",
+        help="exporte les résultats d'un modèle",
+        description="Exporte les affectations : une ligne par document (id, thème, libellé, part, sentiment, métadonnées).",
+    )
     p.add_argument("what", choices=["assignments"], metavar="assignments", help="ce qu'il faut exporter")
     p.add_argument("--model", required=True, metavar="NOM", help="modèle")
     p.add_argument("--out", required=True, metavar="FICHIER.csv", help="fichier CSV à écrire")
     p.set_defaults(handler=cmd_export)
 
-    p = commands.add_parser("publish", prog="textmine publish", help="publie un modèle dans l'application",
-                            description="Fait du modèle celui que l'application montre pour son corpus.")
+    p = commands.add_parser(
+        "publish",
+        prog="textmine publish",
+        help="publie un modèle dans l'application",
+        description="Fait du modèle celui que l'application montre pour son corpus.",
+    )
     p.add_argument("model", metavar="MODÈLE", help="modèle à publier")
     p.set_defaults(handler=cmd_publish)
 
-    p = commands.add_parser("themes", prog="textmine themes", help="renomme, fusionne ou supprime des thèmes",
-                            description="Modifie les thèmes d'un modèle ; les modifications sont gardées avec le modèle.")
+    p = commands.add_parser(
+        "themes",
+        prog="textmine themes",
+        help="renomme, fusionne ou supprime des thèmes",
+        description="Modifie les thèmes d'un modèle ; les modifications sont gardées avec le modèle.",
+    )
     actions = p.add_subparsers(dest="action", title="actions", metavar="ACTION", required=True)
-    a = actions.add_parser("rename", prog="textmine themes rename", help="renomme un thème", description="Renomme un thème.")
+    a = actions.add_parser(
+        "rename", prog="textmine themes rename", help="renomme un thème", description="Renomme un thème."
+    )
     a.add_argument("--model", required=True, metavar="NOM", help="modèle")
     a.add_argument("topic", type=int, metavar="THÈME", help="numéro du thème")
     a.add_argument("label", metavar="LIBELLÉ", help="nouveau libellé")
-    a = actions.add_parser("merge", prog="textmine themes merge", help="fusionne des thèmes", description="Fusionne des thèmes dans le premier.")
+    a = actions.add_parser(
+        "merge",
+        prog="textmine themes merge",
+        help="fusionne des thèmes",
+        description="Fusionne des thèmes dans le premier.",
+    )
     a.add_argument("--model", required=True, metavar="NOM", help="modèle")
-    a.add_argument("topics", type=int, nargs="+", metavar="THÈME", help="thèmes à fusionner (le premier reste)")
+    a.add_argument(
+        "topics", type=int, nargs="+", metavar="THÈME", help="thèmes à fusionner (le premier reste)"
+    )
     a.add_argument("--label", metavar="LIBELLÉ", help="libellé du thème fusionné")
-    a = actions.add_parser("delete", prog="textmine themes delete", help="supprime un thème", description="Supprime un thème : ses segments deviennent sans thème.")
+    a = actions.add_parser(
+        "delete",
+        prog="textmine themes delete",
+        help="supprime un thème",
+        description="Supprime un thème : ses segments deviennent sans thème.",
+    )
     a.add_argument("--model", required=True, metavar="NOM", help="modèle")
     a.add_argument("topic", type=int, metavar="THÈME", help="numéro du thème")
     p.set_defaults(handler=cmd_themes)

@@ -11,7 +11,14 @@ from ..workspace import Workspace
 from ._common import registry, table
 
 _CHUNK = 256
-ADDED_COLUMNS = ["sentiment", "sentiment_score", "sentiment_confiance", "emotions", "signalements", "mots_du_ton"]
+ADDED_COLUMNS = [
+    "sentiment",
+    "sentiment_score",
+    "sentiment_confiance",
+    "emotions",
+    "signalements",
+    "mots_du_ton",
+]
 
 
 def cmd_sentiment(args: argparse.Namespace) -> int:
@@ -34,8 +41,15 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
             tones = read_tone([row.get(column) or "" for _, row in chunk], backend)
             for (_, row), tone in zip(chunk, tones):
                 p = tone.polarity
-                yield [*(row.get(c) for c in source.columns), p.label, p.score, p.confidence,
-                       describe_emotions(tone.emotions), ", ".join(tone.flags), " ".join(p.triggers)]
+                yield [
+                    *(row.get(c) for c in source.columns),
+                    p.label,
+                    p.score,
+                    p.confidence,
+                    describe_emotions(tone.emotions),
+                    ", ".join(tone.flags),
+                    " ".join(p.triggers),
+                ]
 
     count = write_csv(Path(args.out), [*source.columns, *ADDED_COLUMNS], rows())
     print(f"{count} lignes analysées avec « {backend.name} » : {args.out}")
@@ -45,12 +59,20 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
 def cmd_sentiment_train(args: argparse.Namespace) -> int:
     from ..sentiment.trainable import train_from_csv
 
-    card = train_from_csv(Workspace.from_env(), Path(args.file), args.model, args.text_column,
-                          args.label_column, replace=args.replace)
+    card = train_from_csv(
+        Workspace.from_env(),
+        Path(args.file),
+        args.model,
+        args.text_column,
+        args.label_column,
+        replace=args.replace,
+    )
     m = card["metrics"]
     classes = ", ".join(f"{label} {n}" for label, n in sorted(m["classes"].items()))
     print(f"Modèle de sentiment « {args.model} » entraîné sur {m['examples']} exemples ({classes}).")
-    print(f"Validation croisée ({m['folds']} plis) : exactitude {m['accuracy']:.3f}, F1 macro {m['macro_f1']:.3f}.")
+    print(
+        f"Validation croisée ({m['folds']} plis) : exactitude {m['accuracy']:.3f}, F1 macro {m['macro_f1']:.3f}."
+    )
     print(f"Utilisez-le avec --backend {args.model}.")
     return 0
 
@@ -63,7 +85,15 @@ def cmd_sentiment_summary(args: argparse.Namespace) -> int:
     heading = args.by or "thème"
     rows = [(heading, "segments", "score", "négatif", "neutre", "positif", "émotions")]
     rows += [
-        (str(r.group), str(r.n), f"{r.score:+.2f}", f"{r.negatif:.0%}", f"{r.neutre:.0%}", f"{r.positif:.0%}", r.emotions)
+        (
+            str(r.group),
+            str(r.n),
+            f"{r.score:+.2f}",
+            f"{r.negatif:.0%}",
+            f"{r.neutre:.0%}",
+            f"{r.positif:.0%}",
+            r.emotions,
+        )
         for r in summary.itertuples()
     ]
     print(table(rows, numeric={1, 2, 3, 4, 5}))
@@ -73,7 +103,9 @@ def cmd_sentiment_summary(args: argparse.Namespace) -> int:
 def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     """Add the sentiment commands to the ``textmine`` parser."""
     p = commands.add_parser(
-        "sentiment", prog="textmine sentiment", help="ajoute le ton et les émotions à un CSV",
+        "sentiment",
+        prog="textmine sentiment",
+        help="ajoute le ton et les émotions à un CSV",
         description="Ajoute à chaque ligne d'un CSV son ton (negatif, neutre, positif), un score de -1 à 1, "
         "une confiance, les émotions repérées avec les mots qui les nomment, et des signalements "
         "(texte vide, autre langue).",
@@ -81,24 +113,33 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     p.add_argument("file", metavar="FICHIER.csv", help="CSV à analyser")
     p.add_argument("--text-column", required=True, metavar="COL", help="colonne du texte")
     p.add_argument("--out", required=True, metavar="FICHIER.csv", help="CSV à écrire")
-    p.add_argument("--backend", metavar="MODÈLE",
-                   help="defaut (lexique + classifieur, hors ligne), lexique, transformers:NOM, ou un modèle entraîné")
+    p.add_argument(
+        "--backend",
+        metavar="MODÈLE",
+        help="defaut (lexique + classifieur, hors ligne), lexique, transformers:NOM, ou un modèle entraîné",
+    )
     p.set_defaults(handler=cmd_sentiment)
 
     p = commands.add_parser(
-        "sentiment-train", prog="textmine sentiment-train", help="entraîne un modèle de sentiment sur vos exemples",
+        "sentiment-train",
+        prog="textmine sentiment-train",
+        help="entraîne un modèle de sentiment sur vos exemples",
         description="Entraîne un modèle de sentiment sur un CSV d'exemples annotés (texte, étiquette "
         "negatif/neutre/positif), mesure sa qualité par validation croisée et l'enregistre dans models/NOM.",
     )
     p.add_argument("file", metavar="FICHIER.csv", help="exemples annotés")
     p.add_argument("--model", required=True, metavar="NOM", help="nom du modèle à créer")
     p.add_argument("--text-column", default="text", metavar="COL", help="colonne du texte (text par défaut)")
-    p.add_argument("--label-column", default="label", metavar="COL", help="colonne de l'étiquette (label par défaut)")
+    p.add_argument(
+        "--label-column", default="label", metavar="COL", help="colonne de l'étiquette (label par défaut)"
+    )
     p.add_argument("--replace", action="store_true", help="remplace un modèle du même nom")
     p.set_defaults(handler=cmd_sentiment_train)
 
     p = commands.add_parser(
-        "sentiment-summary", prog="textmine sentiment-summary", help="ton par thème ou par groupe",
+        "sentiment-summary",
+        prog="textmine sentiment-summary",
+        help="ton par thème ou par groupe",
         description="Ton des segments par thème, ou par valeur d'une métadonnée (--by organisme, fonction…) : "
         "score moyen, parts de négatif, neutre, positif et émotions les plus fréquentes.",
     )

@@ -33,7 +33,11 @@ def read_xlsx(path: Path, sheet: str | None = None, **_: Any) -> Table:
             break
     else:
         book.close()
-        others = f" Feuilles du classeur : {', '.join(names)} ; choisissez-en une avec --sheet." if len(names) > 1 else ""
+        others = (
+            f" Feuilles du classeur : {', '.join(names)} ; choisissez-en une avec --sheet."
+            if len(names) > 1
+            else ""
+        )
         raise CorpusFormatError(f"{path.name} : la feuille « {worksheet.title} » est vide.{others}")
     width = max(i for i, v in enumerate(values, start=1) if v is not None and str(v).strip())
     columns = clean_header(values[:width])

@@ -11,7 +11,9 @@ from .base import DEFAULT, LABELS, Polarity, SentimentBackend, default_backend
 EMPTY, OTHER_LANGUAGE = "vide", "autre langue"
 
 
-def create(spec: str | None = None, models_dir: Path | None = None, cache_dir: Path | None = None) -> SentimentBackend:
+def create(
+    spec: str | None = None, models_dir: Path | None = None, cache_dir: Path | None = None
+) -> SentimentBackend:
     """The backend named by ``spec``: defaut, lexique, transformers:<model>, or a trained model's name."""
     spec = spec or default_backend()
     if spec == DEFAULT:
@@ -85,5 +87,15 @@ def describe_emotions(emotions: dict[str, list[str]]) -> str:
     return " ; ".join(f"{emotion} ({', '.join(words)})" for emotion, words in emotions.items())
 
 
-__all__ = ["DEFAULT", "LABELS", "default_backend", "Polarity", "SentimentBackend", "Tone", "create", "describe_emotions",
-           "read_tone", "trained_models"]
+__all__ = [
+    "DEFAULT",
+    "LABELS",
+    "default_backend",
+    "Polarity",
+    "SentimentBackend",
+    "Tone",
+    "create",
+    "describe_emotions",
+    "read_tone",
+    "trained_models",
+]

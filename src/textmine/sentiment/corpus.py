@@ -31,11 +31,23 @@ def score_spans(
     for i in range(0, len(todo), _CHUNK):
         chunk = todo[i : i + _CHUNK]
         tones = read_tone([texts[d][s:e] for d, s, e in chunk], backend)
-        store.save_sentiments(backend.name, [
-            (d, s, e, t.polarity.label, t.polarity.score, t.polarity.confidence, t.emotions,
-             " ".join(t.polarity.triggers), ",".join(t.flags))
-            for (d, s, e), t in zip(chunk, tones)
-        ])
+        store.save_sentiments(
+            backend.name,
+            [
+                (
+                    d,
+                    s,
+                    e,
+                    t.polarity.label,
+                    t.polarity.score,
+                    t.polarity.confidence,
+                    t.emotions,
+                    " ".join(t.polarity.triggers),
+                    ",".join(t.flags),
+                )
+                for (d, s, e), t in zip(chunk, tones)
+            ],
+        )
         if progress:
             progress("sentiment", min(i + _CHUNK, len(todo)), len(todo))
     return backend.name

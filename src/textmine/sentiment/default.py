@@ -32,7 +32,9 @@ def _classifier() -> dict[str, np.ndarray]:
 
 def card() -> dict:
     """How the shipped classifier was built and how it scored in cross-validation."""
-    text = (resources.files("textmine") / "data" / "sentiment" / "classifieur_e5.json").read_text(encoding="utf-8")
+    text = (resources.files("textmine") / "data" / "sentiment" / "classifieur_e5.json").read_text(
+        encoding="utf-8"
+    )
     return json.loads(text)
 
 

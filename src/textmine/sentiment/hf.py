@@ -65,7 +65,9 @@ class TransformersBackend:
                 tokenizer = AutoTokenizer.from_pretrained(self.model_name)
                 model = AutoModelForSequenceClassification.from_pretrained(self.model_name).eval()
             except (OSError, ValueError) as exc:
-                offline = " (mode hors ligne : HF_HUB_OFFLINE=1)" if os.environ.get("HF_HUB_OFFLINE") == "1" else ""
+                offline = (
+                    " (mode hors ligne : HF_HUB_OFFLINE=1)" if os.environ.get("HF_HUB_OFFLINE") == "1" else ""
+                )
                 raise TextmineError(
                     f"Impossible de charger le modèle transformers « {self.model_name} »{offline}. "
                     "Téléchargez-le une fois avec une connexion internet ou donnez le chemin d'un dossier "
@@ -80,7 +82,9 @@ class TransformersBackend:
         tokenizer, model, labels = self._load()
         results = []
         for i in range(0, len(texts), 16):
-            batch = tokenizer(texts[i : i + 16], padding=True, truncation=True, max_length=512, return_tensors="pt")
+            batch = tokenizer(
+                texts[i : i + 16], padding=True, truncation=True, max_length=512, return_tensors="pt"
+            )
             with torch.no_grad():
                 probabilities = torch.softmax(model(**batch).logits, dim=-1).numpy()
             for row in probabilities:

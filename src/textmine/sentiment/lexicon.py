@@ -23,7 +23,17 @@ _WINDOW_AFTER = 2
 _CLAUSE_END = {".", "!", "?", ";", ":", "…"}
 _SQUASH = 6.0
 _NEUTRAL_BAND = 0.1
-_ELISIONS = {"l'": "le", "d'": "de", "qu'": "que", "j'": "je", "n'": "ne", "s'": "se", "c'": "ce", "m'": "me", "t'": "te"}
+_ELISIONS = {
+    "l'": "le",
+    "d'": "de",
+    "qu'": "que",
+    "j'": "je",
+    "n'": "ne",
+    "s'": "se",
+    "c'": "ce",
+    "m'": "me",
+    "t'": "te",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +66,11 @@ def _entries(pairs: list[tuple[str, object]]) -> Entries:
     for (term, value), doc in zip(multi, docs):
         written = tokenize_expression(term)
         lemmas = [t.lemma for t in tokens_of(doc)]
-        forms = tuple(f"{w}|{lemma}" for w, lemma in zip(written, lemmas)) if len(lemmas) == len(written) else tuple(f"{w}|{w}" for w in written)
+        forms = (
+            tuple(f"{w}|{lemma}" for w, lemma in zip(written, lemmas))
+            if len(lemmas) == len(written)
+            else tuple(f"{w}|{w}" for w in written)
+        )
         for key in {written[0], forms[0].split("|")[1]}:
             expressions.setdefault(key, []).append((forms, value))
     for candidates in expressions.values():
@@ -236,6 +250,12 @@ class LexiconBackend:
         for doc in load_nlp().pipe(texts, batch_size=64):
             total, triggers = score_tokens(tokens_of(doc))
             score = squash(total)
-            results.append(Polarity(label_of(score, _NEUTRAL_BAND), round(score, 3),
-                                    round(min(1.0, abs(score) * 1.5), 3), tuple(triggers)))
+            results.append(
+                Polarity(
+                    label_of(score, _NEUTRAL_BAND),
+                    round(score, 3),
+                    round(min(1.0, abs(score) * 1.5), 3),
+                    tuple(triggers),
+                )
+            )
         return results

@@ -21,13 +21,26 @@ from .base import LABELS, Polarity, label_of
 MIN_PER_CLASS = 5
 MIN_TOTAL = 20
 _ALIASES = {
-    "negatif": "negatif", "négatif": "negatif", "neg": "negatif", "negative": "negatif", "-1": "negatif",
-    "neutre": "neutre", "neutral": "neutre", "neu": "neutre", "0": "neutre",
-    "positif": "positif", "positive": "positif", "pos": "positif", "1": "positif", "+1": "positif",
+    "negatif": "negatif",
+    "négatif": "negatif",
+    "neg": "negatif",
+    "negative": "negatif",
+    "-1": "negatif",
+    "neutre": "neutre",
+    "neutral": "neutre",
+    "neu": "neutre",
+    "0": "neutre",
+    "positif": "positif",
+    "positive": "positif",
+    "pos": "positif",
+    "1": "positif",
+    "+1": "positif",
 }
 
 
-def read_examples(path: Path, text_column: str = "text", label_column: str = "label") -> tuple[list[str], list[str]]:
+def read_examples(
+    path: Path, text_column: str = "text", label_column: str = "label"
+) -> tuple[list[str], list[str]]:
     """Texts and labels (normalised to négatif/neutre/positif) of a training CSV, checked."""
     from ..ingest.columns import find_column
     from ..ingest.delimited import read_delimited
@@ -85,8 +98,16 @@ class TrainableBackend:
     def _vectorizers(**kwargs):  # noqa: ANN003, ANN205
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        word = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, strip_accents=None, **kwargs.get("word", {}))
-        char = TfidfVectorizer(sublinear_tf=True, analyzer="char_wb", ngram_range=(2, 5), min_df=2 if kwargs.get("n", 100) >= 50 else 1, **kwargs.get("char", {}))
+        word = TfidfVectorizer(
+            sublinear_tf=True, ngram_range=(1, 2), min_df=1, strip_accents=None, **kwargs.get("word", {})
+        )
+        char = TfidfVectorizer(
+            sublinear_tf=True,
+            analyzer="char_wb",
+            ngram_range=(2, 5),
+            min_df=2 if kwargs.get("n", 100) >= 50 else 1,
+            **kwargs.get("char", {}),
+        )
         return word, char
 
     def _features(self, texts: list[str]):  # noqa: ANN202
@@ -141,9 +162,12 @@ class TrainableBackend:
 
         np.savez(
             folder / "sentiment.npz",
-            word_vocabulary=vocab(self.word_), word_idf=self.word_.idf_,
-            char_vocabulary=vocab(self.char_), char_idf=self.char_.idf_,
-            coef=self.model_.coef_, intercept=self.model_.intercept_,
+            word_vocabulary=vocab(self.word_),
+            word_idf=self.word_.idf_,
+            char_vocabulary=vocab(self.char_),
+            char_idf=self.char_.idf_,
+            coef=self.model_.coef_,
+            intercept=self.model_.intercept_,
             classes=np.asarray(self.model_.classes_, dtype=str),
         )
         (folder / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -170,7 +194,9 @@ class TrainableBackend:
         return backend
 
 
-def train_from_csv(workspace, path: Path, name: str, text_column: str, label_column: str, replace: bool = False) -> dict:  # noqa: ANN001
+def train_from_csv(
+    workspace, path: Path, name: str, text_column: str, label_column: str, replace: bool = False
+) -> dict:  # noqa: ANN001
     """Train a sentiment model on a labelled CSV and save it as ``models/<name>``; returns its card."""
     from datetime import datetime, timezone
 
