@@ -3,7 +3,7 @@
     .venv/bin/python scripts/build_sentiment_model.py
 
 Reads the project's own labelled texts (phrases_annotees.csv: short sentences;
-textes_annotes.csv: longer comments), embeds them
+textes_annotes.csv and avis_annotes.csv: longer comments and reviews), embeds them
 with e5-small, fits a logistic regression, and chooses by 5-fold
 cross-validation on those sentences only (never on benchmark data) the weight
 of the lexicon and the width of the neutral band. Writes classifieur_e5.npz
@@ -32,7 +32,7 @@ DATA = Path(__file__).resolve().parents[1] / "src" / "textmine" / "data" / "sent
 
 
 def main() -> None:
-    sources = [DATA / "phrases_annotees.csv", DATA / "textes_annotes.csv"]
+    sources = [DATA / "phrases_annotees.csv", DATA / "textes_annotes.csv", DATA / "avis_annotes.csv"]
     rows = [row for source in sources for row in csv.DictReader(source.open(encoding="utf-8"))]
     texts, labels = [r["texte"] for r in rows], [r["label"] for r in rows]
     vectors = create("e5-small").encode(texts)

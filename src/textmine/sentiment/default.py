@@ -30,6 +30,17 @@ def _classifier() -> dict[str, np.ndarray]:
         return dict(np.load(path, allow_pickle=False))
 
 
+@lru_cache(maxsize=1)
+def _fingerprint() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for key, values in sorted(_classifier().items()):
+        digest.update(key.encode())
+        digest.update(np.ascontiguousarray(values).tobytes())
+    return digest.hexdigest()[:8]
+
+
 def card() -> dict:
     """How the shipped classifier was built and how it scored in cross-validation."""
     text = (resources.files("textmine") / "data" / "sentiment" / "classifieur_e5.json").read_text(
@@ -49,7 +60,8 @@ class DefaultBackend:
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.cache_dir = cache_dir
-        self.name = "defaut.v1"
+        # Stored results are keyed by this name: it changes whenever the classifier is rebuilt.
+        self.name = f"defaut.v1-{card()['built_at'][:10]}-{_fingerprint()}"
 
     def predict(self, texts: list[str]) -> list[Polarity]:
         from ..embeddings import create, embed
