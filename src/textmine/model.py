@@ -130,16 +130,19 @@ class TrainedModel:
 
     def documents(self) -> pd.DataFrame:
         """Per document: main theme, its share, and the full profile {theme: share}."""
+        return self._documents(self.segments())
+
+    def _documents(self, segments: pd.DataFrame) -> pd.DataFrame:
         trained = pd.read_parquet(self.path / "documents.parquet", columns=["document_id", "topic"])
         mapping = self.mapping()
         main = {int(d): mapping[int(t)] for d, t in zip(trained["document_id"], trained["topic"])}
-        return document_profiles(self.segments(), main)
+        return document_profiles(segments, main)
 
     def themes(self) -> pd.DataFrame:
         """The themes after edits: id, label, codebook theme, key terms, sizes."""
         mapping, labels = self.mapping(), self.edits["labels"]
         segments = self.segments()
-        docs = self.documents()
+        docs = self._documents(segments)
         rows = []
         for theme in self.trained_themes:
             topic = theme["id"]
@@ -231,7 +234,11 @@ class TrainedModel:
         return pd.DataFrame(rows).sort_values("score", ignore_index=True)
 
     def label_of(self) -> dict[int, str]:
-        labels = dict(zip(self.themes()["topic"], self.themes()["label"]))
+        """Label of each live theme after edits (and of « sans thème »), without computing sizes."""
+        mapping, renamed = self.mapping(), self.edits["labels"]
+        labels = {
+            t["id"]: renamed.get(str(t["id"]), t["label"]) for t in self.trained_themes if mapping[t["id"]] == t["id"]
+        }
         labels[UNASSIGNED] = UNASSIGNED_LABEL
         return labels
 
