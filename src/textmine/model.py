@@ -162,6 +162,20 @@ class TrainedModel:
         frame["share"] = (frame["segments"] / max(1, len(segments))).round(4)
         return frame.sort_values("segments", ascending=False, ignore_index=True)
 
+    def encoder(self, cache_dir: Path | None = None):  # noqa: ANN201
+        """The model's segment encoder (semantic ⊕ lexical), as trained: for new texts and queries."""
+        import numpy as np
+
+        from . import embeddings
+        from .embeddings.lexical import HybridEncoder, LexicalProjection
+
+        params = self.card["parameters"]
+        state_path = self.path / "embedder.npz"
+        state = dict(np.load(state_path, allow_pickle=False)) if state_path.exists() else {}
+        embedder = embeddings.restore(params["embedding"], state)
+        projection = LexicalProjection.from_state(dict(np.load(self.path / "lexical.npz", allow_pickle=False)))
+        return HybridEncoder(embedder, projection, params["lexical_weight"], cache_dir)
+
     def sentiment_backend(self) -> str | None:
         return self.card.get("sentiment_backend")
 

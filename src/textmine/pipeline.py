@@ -351,11 +351,7 @@ def apply(workspace: Workspace, model_name: str, corpus: str, progress: Progress
     segments, _ = collect_segments(store, corpus, options)
     if not segments:
         raise TextmineError(f"Le corpus « {corpus} » n'a aucun document à classer.")
-    state_path = trained.path / "embedder.npz"
-    state = dict(np.load(state_path, allow_pickle=False)) if state_path.exists() else {}
-    embedder = embeddings.restore(params["embedding"], state)
-    projection = LexicalProjection.from_state(dict(np.load(trained.path / "lexical.npz", allow_pickle=False)))
-    encoder = HybridEncoder(embedder, projection, params["lexical_weight"], _cache_dir(workspace))
+    encoder = trained.encoder(_cache_dir(workspace))
     vectors = encoder.encode([s.text for s in segments], [s.terms for s in segments], progress)
     centres = np.load(trained.path / "topic_embeddings.npy")
     topic_ids = json.loads((trained.path / "topic_ids.json").read_text(encoding="utf-8"))

@@ -20,7 +20,10 @@ from typing import Any
 
 from .errors import NotFoundError, WorkspaceError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+
+# Sentences are indexed for search under rowid = document id << 20 | sentence number.
+_SENTENCE_BITS = 20
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -98,6 +101,14 @@ _MIGRATIONS: dict[int, str] = {
         flags        TEXT NOT NULL DEFAULT '',
         PRIMARY KEY (document_id, start, end, backend)
     ) WITHOUT ROWID;
+    """,
+    4: """
+    CREATE VIRTUAL TABLE sentence_search USING fts5(
+        text, terms, tokenize = "unicode61 remove_diacritics 2"
+    );
+    INSERT INTO sentence_search (rowid, text, terms)
+        SELECT (s.document_id << 20) | s.n, substr(d.text, s.start + 1, s.end - s.start), s.terms
+        FROM sentences s JOIN documents d ON d.id = s.document_id;
     """,
 }
 
@@ -412,6 +423,12 @@ class Store:
         with self.writing() as conn:
             for document_id, french, sentences in analyses:
                 conn.execute("DELETE FROM sentences WHERE document_id = ?", (document_id,))
+                first = document_id << _SENTENCE_BITS
+                conn.execute(
+                    "DELETE FROM sentence_search WHERE rowid BETWEEN ? AND ?",
+                    (first, first + (1 << _SENTENCE_BITS) - 1),
+                )
+                (text,) = conn.execute("SELECT text FROM documents WHERE id = ?", (document_id,)).fetchone()
                 conn.execute(
                     "INSERT OR REPLACE INTO analyses (document_id, pipeline, french) VALUES (?, ?, ?)",
                     (document_id, pipeline, int(french)),
@@ -419,6 +436,10 @@ class Store:
                 conn.executemany(
                     "INSERT INTO sentences (document_id, n, start, end, terms) VALUES (?, ?, ?, ?, ?)",
                     [(document_id, n, s.start, s.end, s.terms) for n, s in enumerate(sentences, 1)],
+                )
+                conn.executemany(
+                    "INSERT INTO sentence_search (rowid, text, terms) VALUES (?, ?, ?)",
+                    [(first | n, text[s.start : s.end], s.terms) for n, s in enumerate(sentences, 1)],
                 )
 
     def analysed_documents(self, corpus: str) -> Iterator[tuple[int, str, bool, bool, list[SentenceRow]]]:
@@ -440,6 +461,56 @@ class Store:
             sentences.append(SentenceRow(start, end, terms))
         if current is not None:
             yield (*current, sentences)
+
+    def sentences(self, corpus: str) -> list[tuple[int, int, int, int, str]]:
+        """(document id, number, start, end, theme terms) of every analysed sentence, in order."""
+        corpus_id = self._require_corpus(corpus)
+        return self._conn.execute(
+            """SELECT s.document_id, s.n, s.start, s.end, s.terms
+               FROM sentences s JOIN documents d ON d.id = s.document_id
+               WHERE d.corpus_id = ? ORDER BY s.document_id, s.n""",
+            (corpus_id,),
+        ).fetchall()
+
+    def search_sentences(self, corpus: str, match: str, limit: int) -> list[tuple[int, int, float]]:
+        """(document id, sentence number, relevance) of the sentences matching an FTS5 expression.
+
+        Relevance is BM25 (higher is better); ``match`` must be a valid FTS5
+        query, built by the caller from quoted tokens only.
+        """
+        corpus_id = self._require_corpus(corpus)
+        rows = self._conn.execute(
+            f"""SELECT f.rowid, -bm25(sentence_search) AS relevance
+                FROM sentence_search f JOIN documents d ON d.id = (f.rowid >> {_SENTENCE_BITS})
+                WHERE sentence_search MATCH ? AND d.corpus_id = ?
+                ORDER BY relevance DESC LIMIT ?""",
+            (match, corpus_id, limit),
+        ).fetchall()
+        mask = (1 << _SENTENCE_BITS) - 1
+        return [(rowid >> _SENTENCE_BITS, rowid & mask, relevance) for rowid, relevance in rows]
+
+    def sentence_spans(self, keys: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+        """(document id, sentence number) -> (start, end) character offsets."""
+        found = {}
+        for i in range(0, len(keys), 400):
+            chunk = keys[i : i + 400]
+            marks = " OR ".join("(document_id = ? AND n = ?)" for _ in chunk)
+            params = [v for key in chunk for v in key]
+            for doc, n, start, end in self._conn.execute(
+                f"SELECT document_id, n, start, end FROM sentences WHERE {marks}", params
+            ):
+                found[(doc, n)] = (start, end)
+        return found
+
+    def document_sources(self, corpus: str) -> dict[int, tuple[str | None, str, list | None]]:
+        """Document id -> (original id, position kind, page or paragraph spans), for citations."""
+        corpus_id = self._require_corpus(corpus)
+        rows = self._conn.execute(
+            """SELECT d.id, d.original_id, f.position_kind, d.spans
+               FROM documents d JOIN source_files f ON f.id = d.source_file_id WHERE d.corpus_id = ?""",
+            (corpus_id,),
+        )
+        return {doc: (original, kind, json.loads(spans) if spans else None) for doc, original, kind, spans in rows}
 
     # -- sentiment ------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import TextmineError
-from . import corpus_commands, model_commands, sentiment_commands
+from . import corpus_commands, model_commands, quote_commands, sentiment_commands
 from ._common import FrenchParser
 
 
@@ -29,6 +29,7 @@ def build_parser() -> FrenchParser:
     corpus_commands.register(commands)
     model_commands.register(commands)
     sentiment_commands.register(commands)
+    quote_commands.register(commands)
     return parser
 
 
@@ -44,6 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TextmineError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into « head » and the like
+        return 0
     except KeyboardInterrupt:
         print("Interrompu : l'opération en cours n'a rien enregistré.", file=sys.stderr)
         return 130

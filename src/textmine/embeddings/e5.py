@@ -38,5 +38,9 @@ class E5Small:
         parts = [np.atleast_2d(model.passage(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)]
         return normalise(np.vstack(parts))
 
+    def encode_query(self, texts: list[str]) -> np.ndarray:
+        """Search queries take e5's « query: » prefix; passages were encoded with « passage: »."""
+        return normalise(np.atleast_2d(_model().query(texts)))
+
     def state(self) -> dict[str, np.ndarray]:
         return {}

@@ -103,6 +103,14 @@ class HybridEncoder:
             return normalise(semantic)
         return hybrid(semantic, self.projection.transform(terms), self.weight)
 
+    def encode_query(self, text: str, terms: str) -> np.ndarray:
+        """One search query (not cached), with the backend's query form when it has one."""
+        encode = getattr(self.embedder, "encode_query", self.embedder.encode)
+        semantic = normalise(np.atleast_2d(encode([text])))
+        if self.weight <= 0:
+            return semantic[0]
+        return hybrid(semantic, self.projection.transform([terms]), self.weight)[0]
+
     def encode_terms(self, strings: list[str]) -> np.ndarray:
         """For strings made of theme terms (key words, seed lists): both halves read them."""
         return self.encode(list(strings), list(strings))

@@ -1,0 +1,350 @@
+"""Quotes: the sentences that best say what a theme is about, or that answer a query.
+
+A :class:`QuoteIndex` reads a trained model and its corpus once (sentences,
+the segment each belongs to, its theme and tone, the segment vectors); quotes
+for a theme or a query are then computed in memory, with the lexical part of
+search answered by the workspace's full-text index (SQLite FTS5).
+
+A quote is a sentence, or two sentences when the second cannot be read alone
+(« Il… », « Cela… »); fragments and very long sentences are left out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import query as queries
+from .citations import Citation, Citer, fold
+from .errors import TextmineError
+from .filters import Filters
+from .model import UNASSIGNED, TrainedModel
+
+MODES = ("hybride", "semantique", "lexical")
+MIN_WORDS, MAX_WORDS, MAX_WINDOW_WORDS = 6, 60, 80
+_RRF = 60
+_POOL = 300
+_DANGLING = re.compile(
+    r"^(?:il|ils|elle|elles|cela|ça|ca|ceci|celui-ci|celle-ci|ceux-ci|celles-ci|ce dernier|cette dernière|"
+    r"ces derniers|ces dernières|lui|eux|en effet|de plus|par ailleurs|ensuite|puis|donc|mais|et|ou|car|or|"
+    r"pourtant|cependant|néanmoins|sinon|du coup|là-dessus|celui|celle|ceux|à cela|pour cela|c'est pour ça)\b",
+    re.IGNORECASE,
+)
+_IMPERSONAL = re.compile(
+    r"^il (?:faut|faudrait|fallait|y a|y avait|y aura|manque|reste|arrive|semble|devient|paraît|"
+    r"est (?:difficile|impossible|normal|urgent|temps|clair|vrai|dommage|essentiel|important|nécessaire))\b",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(r"^[\s\"'«“(\-–—•*]+")
+_ENDS = (".", "!", "?", "…", "»", '"', ")", "”")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quote ready to cite: the text as written and its source."""
+
+    text: str
+    citation: Citation
+    topic: int | None
+    theme: str | None
+    sentiment: str | None
+    score: float
+    duplicates: int = 0
+
+    def cited(self) -> str:
+        return self.citation.format(self.text)
+
+
+@dataclass
+class QuoteResult:
+    """Quotes, and why there are none when there are none."""
+
+    quotes: list[Quote]
+    message: str | None = None
+    details: dict = field(default_factory=dict)
+
+
+class QuoteIndex:
+    """A model's sentences, with what quotes need, loaded once."""
+
+    def __init__(self, store, model: TrainedModel, cache_dir: Path | None = None) -> None:
+        self.store, self.model, self.corpus = store, model, model.corpus
+        self.cache_dir = cache_dir
+        self.columns = store.corpus_info(self.corpus).columns
+        self.texts = store.document_texts(self.corpus)
+        self.metadata = store.document_metadata(self.corpus)
+        self.citer = Citer(self.metadata, store.document_sources(self.corpus), self.texts)
+        self.vectors = np.load(model.path / "embeddings.npy", mmap_mode="r")
+        self.sentences = self._sentences()
+        self.position = {
+            key: i for i, key in enumerate(zip(self.sentences["document_id"], self.sentences["n"]))
+        }
+        self.tokens = [frozenset(queries.tokens(" ".join(t))) for t in self.sentences["termset"]]
+        self._encoder = None
+
+    # -- building -----------------------------------------------------------------
+
+    def _sentences(self) -> pd.DataFrame:
+        rows = pd.DataFrame(self.store.sentences(self.corpus), columns=["document_id", "n", "start", "end", "terms"])
+        segments = self.model.segment_sentiment(self.store)
+        if segments is None:
+            segments = self.model.segments().assign(sentiment=None)
+        segments = segments.reset_index(drop=True)
+        segments["segment"] = segments.index
+        keep = ["document_id", "start", "end", "segment", "topic", "similarity", "sentiment"]
+        joined = pd.merge_asof(
+            rows.sort_values("start"),
+            segments[keep].rename(columns={"start": "segment_start", "end": "segment_end"}).sort_values("segment_start"),
+            left_on="start",
+            right_on="segment_start",
+            by="document_id",
+            direction="backward",
+        )
+        joined = joined[joined["start"] < joined["segment_end"]]
+        joined = joined.sort_values(["document_id", "n"], ignore_index=True)
+        joined["segment"] = joined["segment"].astype(int)
+        joined["topic"] = joined["topic"].astype(int)
+        previous = rows.groupby("document_id")[["start", "end"]].shift(1)
+        rows = rows.assign(prev_start=previous["start"].fillna(-1).astype(int), prev_end=previous["end"].fillna(-1).astype(int))
+        joined = joined.merge(rows[["document_id", "n", "prev_start", "prev_end"]], on=["document_id", "n"])
+        units = [self._unit(row) for row in joined[["document_id", "start", "end", "prev_start", "prev_end"]].itertuples(index=False)]
+        joined["unit_start"] = [u[0] for u in units]
+        joined["readable"] = [u[1] for u in units]
+        joined["termset"] = [frozenset(t.replace("_", " ") for t in terms.split()) for terms in joined["terms"]]
+        return joined
+
+    def _unit(self, row) -> tuple[int, bool]:
+        """Where the quote holding this sentence starts, and whether it can be read alone."""
+        text = self.texts[row.document_id]
+        sentence = text[row.start : row.end]
+        words = len(_WORD.findall(sentence))
+        after = text[row.end :]
+        # Punctuated, or the last words of the document; a short line without a full stop is a heading.
+        ends = sentence.endswith(_ENDS) or not after.strip() or (after.startswith("\n") and words >= 10)
+        if not _dangling(sentence):
+            return row.start, ends and MIN_WORDS <= words <= MAX_WORDS
+        if row.prev_start < 0 or "\n\n" in text[row.prev_end : row.start]:
+            return row.start, False
+        prior = text[row.prev_start : row.prev_end]
+        words += len(_WORD.findall(prior))
+        return row.prev_start, ends and not _dangling(prior) and MIN_WORDS <= words <= MAX_WINDOW_WORDS
+
+    # -- shared -----------------------------------------------------------------
+
+    def labels(self) -> dict[int, str]:
+        return self.model.label_of()
+
+    def theme_info(self, topic: int) -> dict:
+        """Label, codebook theme, its definition and the key terms of a theme (after edits)."""
+        themes = self.model.themes().set_index("topic")
+        if topic not in themes.index:
+            raise TextmineError(f"Thème {topic} introuvable dans le modèle « {self.model.name} ».")
+        row = themes.loc[topic]
+        definitions = {t["nom"]: t["definition"] for t in self.model.card.get("codebook", {}).get("themes", [])}
+        return {"label": row["label"], "codebook": row["codebook"], "definition": definitions.get(row["codebook"]),
+                "terms": list(row["terms"])[:10], "segments": int(row["segments"]), "documents": int(row["documents"])}
+
+    def mask(self, filters: Filters, topic: int | None = None) -> np.ndarray:
+        """Sentences passing the filters (and in ``topic`` when given), readable only."""
+        frame = self.sentences
+        keep = frame["readable"].to_numpy().copy()
+        if topic is not None:
+            keep &= (frame["topic"] == topic).to_numpy()
+        if filters.sentiment:
+            if not self.model.sentiment_backend():
+                raise TextmineError(
+                    f"Le modèle « {self.model.name} » n'a pas de sentiment : le filtre de ton est impossible."
+                )
+            keep &= frame["sentiment"].isin(filters.sentiment).to_numpy()
+        filters.check_columns(self.columns, self.corpus)
+        documents = filters.documents(self.metadata, self.columns)
+        if documents is not None:
+            keep &= frame["document_id"].isin(documents).to_numpy()
+        return keep
+
+    def quote(self, i: int, score: float, labels: dict[int, str]) -> Quote:
+        row = self.sentences.iloc[i]
+        doc, start, end = int(row["document_id"]), int(row["unit_start"]), int(row["end"])
+        topic = int(row["topic"])
+        return Quote(
+            text=self.texts[doc][start:end],
+            citation=self.citer.cite(doc, start, end),
+            topic=topic,
+            theme=labels.get(topic),
+            sentiment=row["sentiment"] if isinstance(row["sentiment"], str) else None,
+            score=round(float(score), 4),
+        )
+
+    def _select(self, ranked: list[tuple[int, float]], n: int, per_document: int, diversity: float) -> list[tuple[int, float, int]]:
+        """Greedy pick in rank order (maximal marginal relevance when ``diversity`` > 0):
+        at most ``per_document`` quotes per document, near-duplicates merged."""
+        chosen: list[tuple[int, float, int]] = []
+        keys: list[set[str]] = []
+        per_doc: dict[int, int] = {}
+        pool = list(ranked[:_POOL])
+        frame = self.sentences
+        top = pool[0][1] if pool else 1.0
+        while pool and len(chosen) < n:
+            best, best_value = 0, None
+            if diversity > 0 and chosen:
+                for j, (i, score) in enumerate(pool[:100]):
+                    overlap = max(_jaccard(frame.at[i, "termset"], frame.at[c, "termset"]) for c, _, _ in chosen)
+                    value = (1 - diversity) * score / (top or 1) - diversity * overlap
+                    if best_value is None or value > best_value:
+                        best, best_value = j, value
+            i, score = pool.pop(best)
+            doc = int(frame.at[i, "document_id"])
+            words = set(_WORD.findall(fold(self.texts[doc][int(frame.at[i, "unit_start"]) : int(frame.at[i, "end"])])))
+            twin = next((k for k, other in enumerate(keys) if _jaccard(words, other) >= 0.8), None)
+            if twin is not None:
+                first, first_score, count = chosen[twin]
+                chosen[twin] = (first, first_score, count + 1)
+                continue
+            if per_doc.get(doc, 0) >= per_document:
+                continue
+            if any(int(frame.at[c, "unit_start"]) == int(frame.at[i, "unit_start"]) and int(frame.at[c, "document_id"]) == doc
+                   for c, _, _ in chosen):
+                continue
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+            chosen.append((i, score, 0))
+            keys.append(words)
+        return chosen
+
+    def _result(self, chosen: list[tuple[int, float, int]], filters: Filters, what: str) -> QuoteResult:
+        labels = self.labels()
+        quotes = []
+        for i, score, duplicates in chosen:
+            quote = self.quote(i, score, labels)
+            quotes.append(Quote(**{**quote.__dict__, "duplicates": duplicates}))
+        if quotes:
+            return QuoteResult(quotes)
+        hint = f" Assouplissez les filtres ({filters.describe()})." if filters else ""
+        return QuoteResult([], f"Aucune citation trouvée pour {what}.{hint}")
+
+    # -- quotes for a theme -------------------------------------------------------------
+
+    def for_theme(
+        self, topic: int, n: int = 10, filters: Filters = Filters(), per_document: int = 1, diversity: float = 0.3
+    ) -> QuoteResult:
+        """The ``n`` sentences nearest the theme's centre and richest in its key terms, diverse."""
+        labels = self.labels()
+        if topic not in labels or topic == UNASSIGNED:
+            shown = ", ".join(str(t) for t in sorted(labels) if t != UNASSIGNED)
+            raise TextmineError(f"Thème {topic} introuvable dans le modèle « {self.model.name} ». Thèmes : {shown}.")
+        _check_n(n)
+        keep = self.mask(filters, topic)
+        candidates = np.flatnonzero(keep)
+        if len(candidates) == 0:
+            return self._result([], filters, f"le thème « {labels[topic]} »")
+        weights = self._term_weights(topic)
+        frame = self.sentences
+        similarity = frame["similarity"].to_numpy()[candidates].astype(float)
+        low, high = similarity.min(), similarity.max()
+        centrality = (similarity - low) / (high - low) if high > low else np.ones_like(similarity)
+        norm = sum(sorted(weights.values(), reverse=True)[:5]) or 1.0
+        richness = np.array([min(1.0, sum(weights.get(t, 0.0) for t in frame.at[i, "termset"]) / norm) for i in candidates])
+        scores = 0.55 * centrality + 0.45 * richness
+        order = np.argsort(-scores, kind="stable")
+        ranked = [(int(candidates[j]), float(scores[j])) for j in order]
+        return self._result(self._select(ranked, n, per_document, diversity), filters, f"le thème « {labels[topic]} »")
+
+    def _term_weights(self, topic: int) -> dict[str, float]:
+        mapping = self.model.mapping()
+        weights: dict[str, float] = {}
+        for theme in self.model.trained_themes:
+            if mapping[theme["id"]] == topic:
+                for term, weight in theme.get("ctfidf", []):
+                    weights[term] = max(weights.get(term, 0.0), float(weight))
+        return weights
+
+    # -- quotes for a query -------------------------------------------------------------
+
+    def search(
+        self,
+        text: str,
+        n: int = 10,
+        filters: Filters = Filters(),
+        mode: str = "hybride",
+        per_document: int = 1,
+        topic: int | None = None,
+    ) -> QuoteResult:
+        """Sentences answering a query: semantic (segment vectors) and lexical (FTS5) ranks fused (RRF)."""
+        if mode not in MODES:
+            raise TextmineError(f"Mode de recherche inconnu « {mode} » : {', '.join(MODES)}.")
+        _check_n(n)
+        parsed = queries.parse(text)
+        keep = self.mask(filters, topic)
+        ranks: list[dict[int, int]] = []
+        if mode in ("hybride", "lexical"):
+            ranks.append(self._lexical_ranks(parsed, keep))
+        if mode in ("hybride", "semantique"):
+            ranks.append(self._semantic_ranks(parsed, keep))
+        fused: dict[int, float] = {}
+        for ranking in ranks:
+            for i, rank in ranking.items():
+                fused[i] = fused.get(i, 0.0) + 1.0 / (_RRF + rank)
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        return self._result(self._select(ranked, n, per_document, 0.0), filters, f"« {parsed.text} »")
+
+    def _lexical_ranks(self, parsed: queries.Query, keep: np.ndarray) -> dict[int, int]:
+        hits = self.store.search_sentences(self.corpus, parsed.fts(), 2000)
+        ranks: dict[int, int] = {}
+        for doc, n, _ in hits:
+            i = self.position.get((doc, n))
+            if i is not None and keep[i]:
+                ranks[i] = len(ranks) + 1
+        return ranks
+
+    def _semantic_ranks(self, parsed: queries.Query, keep: np.ndarray) -> dict[int, int]:
+        vector = self.encoder.encode_query(parsed.text, " ".join(t.replace(" ", "_") for t in parsed.lemmas))
+        similarity = np.asarray(self.vectors @ vector)
+        frame = self.sentences
+        segments = frame["segment"].to_numpy()
+        top = np.argsort(-similarity)[:_POOL * 2]
+        candidates = np.flatnonzero(np.isin(segments, top) & keep)
+        wanted = set(parsed.all_tokens)
+        overlap = np.array([len(wanted & self.tokens[i]) for i in candidates])
+        order = np.lexsort((-overlap, -similarity[segments[candidates]]))
+        return {int(candidates[j]): r for r, j in enumerate(order, 1)}
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            self._encoder = self.model.encoder(self.cache_dir)
+        return self._encoder
+
+
+def load_index(workspace, model_name: str | None = None, corpus: str | None = None) -> QuoteIndex:  # noqa: ANN001
+    """The quote index of a model, by name, or of the model published for ``corpus``."""
+    from .registry import Registry
+
+    registry = Registry(workspace.models_dir)
+    if model_name is None:
+        if corpus is None:
+            raise TextmineError("Indiquez un modèle (--model) ou un corpus (--corpus).")
+        model_name = registry.published().get(corpus)
+        if model_name is None:
+            raise TextmineError(f"Aucun modèle publié pour le corpus « {corpus} » : entraînez-en un avec « textmine train ».")
+    model = TrainedModel.load(registry, model_name)
+    return QuoteIndex(workspace.open_store(), model, workspace.home / "cache" / "embeddings")
+
+
+def _check_n(n: int) -> None:
+    if not 1 <= n <= 500:
+        raise TextmineError("Le nombre de citations doit être compris entre 1 et 500.")
+
+
+def _dangling(sentence: str) -> bool:
+    head = _LEADING.sub("", sentence)
+    return bool(_DANGLING.match(head)) and not _IMPERSONAL.match(head)
+
+
+def _jaccard(a: set | frozenset, b: set | frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
