@@ -55,3 +55,30 @@ def real_cli(workspace: Workspace):
         )
 
     return run
+
+
+DEMO_OPTIONS = dict(embedding="tfidf-svd", seed=3, sentiment="lexique")
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory) -> Workspace:
+    """The whole demo corpus with its model « demo » (fast tfidf-svd vectors, lexicon tone), built once.
+
+    Tests must not change it: copy it first (see ``demo_copy``).
+    """
+    from textmine.demo import ingest_demo
+    from textmine.pipeline import TrainOptions, train
+
+    workspace = Workspace(tmp_path_factory.mktemp("demo"))
+    ingest_demo(workspace.open_store())
+    train(workspace, "demo", "demo", TrainOptions(**DEMO_OPTIONS))
+    return workspace
+
+
+@pytest.fixture
+def demo_copy(demo_workspace: Workspace, workspace: Workspace, tmp_path: Path, monkeypatch) -> Workspace:
+    """A private copy of the demo workspace, as TEXTMINE_HOME."""
+    home = tmp_path / "demo-copie"
+    shutil.copytree(demo_workspace.home, home)
+    monkeypatch.setenv("TEXTMINE_HOME", str(home))
+    return Workspace(home)

@@ -146,7 +146,8 @@ class QuoteIndex:
             raise TextmineError(f"Thème {topic} introuvable dans le modèle « {self.model.name} ».")
         row = themes.loc[topic]
         definitions = {t["nom"]: t["definition"] for t in self.model.card.get("codebook", {}).get("themes", [])}
-        return {"label": row["label"], "codebook": row["codebook"], "definition": definitions.get(row["codebook"]),
+        codebook = row["codebook"] if isinstance(row["codebook"], str) else None
+        return {"label": row["label"], "codebook": codebook, "definition": definitions.get(codebook),
                 "terms": list(row["terms"])[:10], "segments": int(row["segments"]), "documents": int(row["documents"])}
 
     def mask(self, filters: Filters, topic: int | None = None) -> np.ndarray:
@@ -248,7 +249,8 @@ class QuoteIndex:
         centrality = (similarity - low) / (high - low) if high > low else np.ones_like(similarity)
         norm = sum(sorted(weights.values(), reverse=True)[:5]) or 1.0
         richness = np.array([min(1.0, sum(weights.get(t, 0.0) for t in frame.at[i, "termset"]) / norm) for i in candidates])
-        scores = 0.55 * centrality + 0.45 * richness
+        # Near the centre and dense in key terms; a sentence with none of them reads as off-topic.
+        scores = (0.45 * centrality + 0.55 * richness) * np.where(richness > 0, 1.0, 0.6)
         order = np.argsort(-scores, kind="stable")
         ranked = [(int(candidates[j]), float(scores[j])) for j in order]
         return self._result(self._select(ranked, n, per_document, diversity), filters, f"le thème « {labels[topic]} »")
