@@ -167,7 +167,7 @@ def test_store_is_in_wal_mode_with_a_schema_version(tmp_path: Path) -> None:
     store = Store(tmp_path / "ws.sqlite")
     conn = sqlite3.connect(store.path)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    assert conn.execute("PRAGMA user_version").fetchone() == (3,)
+    assert conn.execute("PRAGMA user_version").fetchone() == (4,)
 
 
 def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:

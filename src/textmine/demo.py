@@ -45,3 +45,19 @@ def ingest_demo(store: Store, progress: Progress | None = None) -> IngestReport:
         for item in manifest["files"]
     ]
     return IngestReport.combine(reports)
+
+
+DEMO_MODEL = "demo"
+
+
+def prepare_demo(workspace, progress=None) -> str:  # noqa: ANN001
+    """Ingest the demo corpus and train its model « demo » when absent; returns what was done, in French."""
+    from .pipeline import train
+    from .registry import Registry
+
+    report = ingest_demo(workspace.open_store())
+    done = f"Corpus « demo » : {report.added} documents ajoutés."
+    if not Registry(workspace.models_dir).exists(DEMO_MODEL):
+        train(workspace, "demo", DEMO_MODEL, progress=progress)
+        done += " Modèle « demo » entraîné et publié."
+    return done

@@ -20,13 +20,14 @@ import pandas as pd
 
 from . import query as queries
 from .citations import Citation, Citer, fold
+from .embeddings.base import normalise
 from .errors import TextmineError
 from .filters import Filters
 from .model import UNASSIGNED, TrainedModel
 
 MODES = ("hybride", "semantique", "lexical")
 MIN_WORDS, MAX_WORDS, MAX_WINDOW_WORDS = 6, 60, 80
-_RRF = 60
+LEXICAL_SHARE = 0.2
 _POOL = 300
 _DANGLING = re.compile(
     r"^(?:il|ils|elle|elles|cela|ça|ca|ceci|celui-ci|celle-ci|ceux-ci|celles-ci|ce dernier|cette dernière|"
@@ -86,6 +87,7 @@ class QuoteIndex:
         }
         self.tokens = [frozenset(queries.tokens(" ".join(t))) for t in self.sentences["termset"]]
         self._encoder = None
+        self._semantic: np.ndarray | None = None
 
     # -- building -----------------------------------------------------------------
 
@@ -270,49 +272,61 @@ class QuoteIndex:
         self,
         text: str,
         n: int = 10,
-        filters: Filters = Filters(),
+        filters: Filters = Filters(),  # noqa: B008
         mode: str = "hybride",
         per_document: int = 1,
         topic: int | None = None,
     ) -> QuoteResult:
-        """Sentences answering a query: semantic (segment vectors) and lexical (FTS5) ranks fused (RRF)."""
+        """Sentences answering a query, best first.
+
+        ``semantique``: the query's embedding against the segment holding each
+        sentence (e5's query form; the lexical half of the model's vectors is
+        left out). ``lexical``: BM25 of the sentence in the full-text index
+        (accents folded, words and lemmas). ``hybride``: standardised semantic
+        score plus a smaller share of the document's and the sentence's BM25,
+        so that a document both about the query and using its words comes
+        first, and within it the sentence that uses them.
+        """
         if mode not in MODES:
             raise TextmineError(f"Mode de recherche inconnu « {mode} » : {', '.join(MODES)}.")
         _check_n(n)
         parsed = queries.parse(text)
         keep = self.mask(filters, topic)
-        ranks: list[dict[int, int]] = []
-        if mode in ("hybride", "lexical"):
-            ranks.append(self._lexical_ranks(parsed, keep))
-        if mode in ("hybride", "semantique"):
-            ranks.append(self._semantic_ranks(parsed, keep))
-        fused: dict[int, float] = {}
-        for ranking in ranks:
-            for i, rank in ranking.items():
-                fused[i] = fused.get(i, 0.0) + 1.0 / (_RRF + rank)
-        ranked = sorted(fused.items(), key=lambda kv: -kv[1])
+        candidates = np.flatnonzero(keep)
+        if mode == "semantique":
+            scores = self._semantic_scores(parsed)
+        else:
+            sentence, document = self._lexical_scores(parsed)
+            if mode == "lexical":
+                scores = sentence + 1e-3 * document
+                candidates = candidates[sentence[candidates] > 0]
+            else:
+                scores = (_standard(self._semantic_scores(parsed), candidates)
+                          + LEXICAL_SHARE * _standard(document, candidates)
+                          + LEXICAL_SHARE / 2 * _standard(sentence, candidates))
+        order = candidates[np.argsort(-scores[candidates], kind="stable")]
+        ranked = [(int(i), float(scores[i])) for i in order[: _POOL * 4]]
         return self._result(self._select(ranked, n, per_document, 0.0), filters, f"« {parsed.text} »")
 
-    def _lexical_ranks(self, parsed: queries.Query, keep: np.ndarray) -> dict[int, int]:
-        hits = self.store.search_sentences(self.corpus, parsed.fts(), 2000)
-        ranks: dict[int, int] = {}
-        for doc, n, _ in hits:
+    def _lexical_scores(self, parsed: queries.Query) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of each sentence, and of its document (the sum over its sentences)."""
+        sentence = np.zeros(len(self.sentences))
+        by_document: dict[int, float] = {}
+        for doc, n, relevance in self.store.search_sentences(self.corpus, parsed.fts(), 5000):
             i = self.position.get((doc, n))
-            if i is not None and keep[i]:
-                ranks[i] = len(ranks) + 1
-        return ranks
+            if i is not None:
+                sentence[i] = relevance
+            by_document[doc] = by_document.get(doc, 0.0) + relevance
+        document = self.sentences["document_id"].map(by_document).fillna(0.0).to_numpy()
+        return sentence, document
 
-    def _semantic_ranks(self, parsed: queries.Query, keep: np.ndarray) -> dict[int, int]:
-        vector = self.encoder.encode_query(parsed.text, " ".join(t.replace(" ", "_") for t in parsed.lemmas))
-        similarity = np.asarray(self.vectors @ vector)
-        frame = self.sentences
-        segments = frame["segment"].to_numpy()
-        top = np.argsort(-similarity)[:_POOL * 2]
-        candidates = np.flatnonzero(np.isin(segments, top) & keep)
-        wanted = set(parsed.all_tokens)
-        overlap = np.array([len(wanted & self.tokens[i]) for i in candidates])
-        order = np.lexsort((-overlap, -similarity[segments[candidates]]))
-        return {int(candidates[j]): r for r, j in enumerate(order, 1)}
+    def _semantic_scores(self, parsed: queries.Query) -> np.ndarray:
+        """Cosine of the query with the segment of each sentence (semantic half of the vectors)."""
+        encode = getattr(self.encoder.embedder, "encode_query", self.encoder.embedder.encode)
+        query = normalise(np.atleast_2d(encode([parsed.text])))[0]
+        if self._semantic is None or self._semantic.shape[1] != len(query):
+            self._semantic = normalise(np.asarray(self.vectors[:, : len(query)], dtype=np.float32))
+        return (self._semantic @ query)[self.sentences["segment"].to_numpy()]
 
     @property
     def encoder(self):
@@ -321,7 +335,7 @@ class QuoteIndex:
         return self._encoder
 
 
-def load_index(workspace, model_name: str | None = None, corpus: str | None = None) -> QuoteIndex:  # noqa: ANN001
+def load_index(workspace, model_name: str | None = None, corpus: str | None = None) -> QuoteIndex:
     """The quote index of a model, by name, or of the model published for ``corpus``."""
     from .registry import Registry
 
@@ -344,6 +358,14 @@ def _check_n(n: int) -> None:
 def _dangling(sentence: str) -> bool:
     head = _LEADING.sub("", sentence)
     return bool(_DANGLING.match(head)) and not _IMPERSONAL.match(head)
+
+
+def _standard(values: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Scores standardised over the candidates (mean 0, standard deviation 1)."""
+    if len(among) == 0:
+        return values
+    spread = values[among].std()
+    return (values - values[among].mean()) / spread if spread > 0 else values * 0.0
 
 
 def _jaccard(a: set | frozenset, b: set | frozenset) -> float:

@@ -31,7 +31,7 @@ _ARGPARSE_FR: list[tuple[str, str]] = [
 
 class _FrenchHelpFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse API
-        return super().add_usage(usage, actions, groups, prefix or "utilisation : ")
+        return super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
 
 
 class FrenchParser(argparse.ArgumentParser):
