@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs textmine (once) and runs the main job on the demo corpus.
+# Installs textmine (once), prepares the demo corpus and its model (first run
+# only: a few minutes, with progress), then opens the app on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/textmine demo "$@"
+.venv/bin/textmine demo
+exec .venv/bin/textmine app "$@"

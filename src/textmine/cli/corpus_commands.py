@@ -110,6 +110,8 @@ def cmd_app(args: argparse.Namespace) -> int:
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--server.maxUploadSize",
+        "200",
     ]
     print(f"Application textmine : http://localhost:{args.port} (Ctrl+C pour arrêter)", flush=True)
     os.execv(sys.executable, command)
