@@ -21,7 +21,8 @@ def test_empty_workspace_explains_how_to_start(workspace) -> None:
 
 def test_corpus_screen_shows_counts_columns_and_searches(workspace, tmp_path: Path) -> None:
     ingest(workspace.open_store(), [write_csv(tmp_path / "r.csv")], "enquete", id_column="id")
-    app = AppTest.from_file(APP).run()
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page("app_pages/corpus.py").run()
     assert not app.exception
     assert app.selectbox[0].value == "enquete"
     assert [m.value for m in app.metric] == ["3", "1", "0"]

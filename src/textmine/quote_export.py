@@ -51,7 +51,9 @@ class QuotePack:
         for section in self.sections:
             texts = pseudonymiser.replace_many([q.text for q in section.quotes])
             quotes = [Quote(**{**q.__dict__, "text": t}) for q, t in zip(section.quotes, texts)]
-            sections.append(Section(section.title, quotes, section.definition, section.terms, section.note))
+            title = pseudonymiser.replace(section.title)
+            note = pseudonymiser.replace(section.note) if section.note else None
+            sections.append(Section(title, quotes, section.definition, section.terms, note))
         return QuotePack(self.title, sections, True)
 
     def rows(self) -> list[list]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,8 @@ from .model import UNASSIGNED, TrainedModel
 MODES = ("hybride", "semantique", "lexical")
 MIN_WORDS, MAX_WORDS, MAX_WINDOW_WORDS = 6, 60, 80
 LEXICAL_SHARE = 0.2
+NEIGHBOURS = 10
+SMOOTHING = 1.0
 _POOL = 300
 _DANGLING = re.compile(
     r"^(?:il|ils|elle|elles|cela|ça|ca|ceci|celui-ci|celle-ci|ceux-ci|celles-ci|ce dernier|cette dernière|"
@@ -301,12 +304,53 @@ class QuoteIndex:
                 scores = sentence + 1e-3 * document
                 candidates = candidates[sentence[candidates] > 0]
             else:
-                scores = (_standard(self._semantic_scores(parsed), candidates)
-                          + LEXICAL_SHARE * _standard(document, candidates)
-                          + LEXICAL_SHARE / 2 * _standard(sentence, candidates))
+                scores = self._hybrid_scores(parsed, sentence, document, candidates)
         order = candidates[np.argsort(-scores[candidates], kind="stable")]
         ranked = [(int(i), float(scores[i])) for i in order[: _POOL * 4]]
         return self._result(self._select(ranked, n, per_document, 0.0), filters, f"« {parsed.text} »")
+
+    def _hybrid_scores(self, parsed: queries.Query, sentence: np.ndarray, document: np.ndarray,
+                       candidates: np.ndarray) -> np.ndarray:
+        """Semantic and BM25 scores standardised and added, then each document's score is
+        smoothed with its nearest neighbours' (documents close in meaning answer alike)."""
+        fused = (_standard(self._semantic_scores(parsed), candidates)
+                 + LEXICAL_SHARE * _standard(document, candidates)
+                 + LEXICAL_SHARE / 2 * _standard(sentence, candidates))
+        rows = self._document_rows
+        best = np.full(rows.max() + 1, -np.inf)
+        np.maximum.at(best, rows[candidates], fused[candidates])
+        present = np.isfinite(best)
+        best[~present] = best[present].min() if present.any() else 0.0
+        neighbours = best[self.neighbours].mean(axis=1)
+        smoothed = _standard(best, np.flatnonzero(present)) + SMOOTHING * _standard(neighbours, np.flatnonzero(present))
+        return smoothed[rows] + 0.05 * fused
+
+    @cached_property
+    def _document_rows(self) -> np.ndarray:
+        """Row of each sentence's document in :attr:`neighbours`."""
+        return np.searchsorted(self._documents, self.sentences["document_id"].to_numpy())
+
+    @cached_property
+    def _documents(self) -> np.ndarray:
+        return np.unique(self.sentences["document_id"].to_numpy())
+
+    @cached_property
+    def neighbours(self) -> np.ndarray:
+        """For each document (rows of :attr:`_documents`), its nearest documents by their mean segment vector."""
+        segments = self.model.trained_segments["document_id"].to_numpy()
+        rows = np.searchsorted(self._documents, segments)
+        inside = (rows < len(self._documents)) & (self._documents[np.minimum(rows, len(self._documents) - 1)] == segments)
+        vectors = np.zeros((len(self._documents), self.vectors.shape[1]), dtype=np.float32)
+        np.add.at(vectors, rows[inside], np.asarray(self.vectors, dtype=np.float32)[inside])
+        vectors = normalise(vectors)
+        k = min(NEIGHBOURS, max(1, len(vectors) - 1))
+        found = np.zeros((len(vectors), k), dtype=np.int64)
+        for start in range(0, len(vectors), 1024):
+            block = vectors[start : start + 1024] @ vectors.T
+            block[np.arange(len(block)), np.arange(start, start + len(block))] = -np.inf
+            found[start : start + len(block)] = np.argpartition(-block, k - 1, axis=1)[:, :k] if k < len(vectors) else \
+                np.argsort(-block, axis=1)[:, :k]
+        return found
 
     def _lexical_scores(self, parsed: queries.Query) -> tuple[np.ndarray, np.ndarray]:
         """BM25 of each sentence, and of its document (the sum over its sentences)."""
