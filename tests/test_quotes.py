@@ -92,8 +92,8 @@ def test_query_search_in_three_modes(index) -> None:
     for mode in ("hybride", "semantique", "lexical"):
         quotes = index.search("on ne fait plus que du reporting", n=5, mode=mode).quotes
         assert len(quotes) == 5, mode
-        if mode != "semantique":
-            assert "reporting" in quotes[0].text.lower()
+        using = sum("reporting" in q.text.lower() for q in quotes)
+        assert using == 5 if mode == "lexical" else using >= 2, (mode, [q.text for q in quotes])
     accents = index.search("epuisement", n=3, mode="lexical").quotes  # accents folded
     assert accents and all("épuis" in q.text.lower() or "epuis" in q.text.lower() for q in accents)
     with pytest.raises(TextmineError, match="Mode de recherche inconnu"):

@@ -116,11 +116,9 @@ def concordance(
         text = texts[doc]
         for m_start, m_end in _locate(text, start, end, words, pattern):
             theme = sentiment = None
-            if index is not None:
-                row = index.sentences.iloc[index.position[(doc, n)]] if (doc, n) in index.position else None
-                if row is not None:
-                    theme = labels.get(int(row["topic"]))
-                    sentiment = row["sentiment"] if isinstance(row["sentiment"], str) else None
+            if index is not None and (doc, n) in index.position:
+                i = index.position[(doc, n)]
+                theme, sentiment = labels.get(index.topics[i]), index.tones[i]
             lines.append(
                 KwicLine(
                     left=_squash(text[max(0, m_start - width) : m_start]),
@@ -135,10 +133,9 @@ def concordance(
 
 
 def _passes(index, i: int, topic: int | None, filters: Filters) -> bool:  # noqa: ANN001
-    row = index.sentences
-    if topic is not None and int(row.at[i, "topic"]) != topic:
+    if topic is not None and index.topics[i] != topic:
         return False
-    return not filters.sentiment or row.at[i, "sentiment"] in filters.sentiment
+    return not filters.sentiment or index.tones[i] in filters.sentiment
 
 
 def _pattern(words: list[str], prefix: bool) -> re.Pattern[str]:

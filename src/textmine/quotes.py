@@ -88,7 +88,12 @@ class QuoteIndex:
         self.position = {
             key: i for i, key in enumerate(zip(self.sentences["document_id"], self.sentences["n"]))
         }
-        self.tokens = [frozenset(queries.tokens(" ".join(t))) for t in self.sentences["termset"]]
+        self._termsets = list(self.sentences["termset"])
+        self._document_ids = [int(d) for d in self.sentences["document_id"]]
+        self._unit_starts = [int(u) for u in self.sentences["unit_start"]]
+        self._ends = [int(e) for e in self.sentences["end"]]
+        self.topics = [int(t) for t in self.sentences["topic"]]
+        self.tones = [t if isinstance(t, str) else None for t in self.sentences["sentiment"]]
         self._encoder = None
         self._semantic: np.ndarray | None = None
 
@@ -186,37 +191,41 @@ class QuoteIndex:
             score=round(float(score), 4),
         )
 
-    def _select(self, ranked: list[tuple[int, float]], n: int, per_document: int, diversity: float) -> list[tuple[int, float, int]]:
+    def _select(
+        self, ranked: list[tuple[int, float]], n: int, per_document: int, diversity: float
+    ) -> list[tuple[int, float, int]]:
         """Greedy pick in rank order (maximal marginal relevance when ``diversity`` > 0):
         at most ``per_document`` quotes per document, near-duplicates merged."""
         chosen: list[tuple[int, float, int]] = []
         keys: list[set[str]] = []
         per_doc: dict[int, int] = {}
+        starts: set[tuple[int, int]] = set()
+        termsets, documents, units, ends = self._termsets, self._document_ids, self._unit_starts, self._ends
         pool = list(ranked[:_POOL])
-        frame = self.sentences
         top = pool[0][1] if pool else 1.0
         while pool and len(chosen) < n:
+            pool = [(i, score) for i, score in pool if per_doc.get(documents[i], 0) < per_document]
+            if not pool:
+                break
             best, best_value = 0, None
             if diversity > 0 and chosen:
                 for j, (i, score) in enumerate(pool[:100]):
-                    overlap = max(_jaccard(frame.at[i, "termset"], frame.at[c, "termset"]) for c, _, _ in chosen)
+                    overlap = max(_jaccard(termsets[i], termsets[c]) for c, _, _ in chosen)
                     value = (1 - diversity) * score / (top or 1) - diversity * overlap
                     if best_value is None or value > best_value:
                         best, best_value = j, value
             i, score = pool.pop(best)
-            doc = int(frame.at[i, "document_id"])
-            words = set(_WORD.findall(fold(self.texts[doc][int(frame.at[i, "unit_start"]) : int(frame.at[i, "end"])])))
+            doc = documents[i]
+            if (doc, units[i]) in starts:
+                continue
+            words = set(_WORD.findall(fold(self.texts[doc][units[i] : ends[i]])))
             twin = next((k for k, other in enumerate(keys) if _jaccard(words, other) >= 0.8), None)
             if twin is not None:
                 first, first_score, count = chosen[twin]
                 chosen[twin] = (first, first_score, count + 1)
                 continue
-            if per_doc.get(doc, 0) >= per_document:
-                continue
-            if any(int(frame.at[c, "unit_start"]) == int(frame.at[i, "unit_start"]) and int(frame.at[c, "document_id"]) == doc
-                   for c, _, _ in chosen):
-                continue
             per_doc[doc] = per_doc.get(doc, 0) + 1
+            starts.add((doc, units[i]))
             chosen.append((i, score, 0))
             keys.append(words)
         return chosen
@@ -253,7 +262,8 @@ class QuoteIndex:
         low, high = similarity.min(), similarity.max()
         centrality = (similarity - low) / (high - low) if high > low else np.ones_like(similarity)
         norm = sum(sorted(weights.values(), reverse=True)[:5]) or 1.0
-        richness = np.array([min(1.0, sum(weights.get(t, 0.0) for t in frame.at[i, "termset"]) / norm) for i in candidates])
+        termsets = self._termsets
+        richness = np.array([min(1.0, sum(weights.get(t, 0.0) for t in termsets[i]) / norm) for i in candidates])
         # Near the centre and dense in key terms; a sentence with none of them reads as off-topic.
         scores = (0.45 * centrality + 0.55 * richness) * np.where(richness > 0, 1.0, 0.6)
         order = np.argsort(-scores, kind="stable")
