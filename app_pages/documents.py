@@ -128,7 +128,7 @@ def concordance_tab(index: QuoteIndex, documents: DocumentBrowser, metadata: Fil
         st.warning(found.message or f"« {term.strip()} » n'apparaît dans aucun texte retenu.")
         return
     sentences, shown = found.total, len(found.lines)
-    st.caption(f"{sentences} phrase{'s' if sentences > 1 else ''} contenant « {escape_markdown(term)} » ; "
+    st.caption(f"{'Au moins ' if found.partial else ''}{sentences} phrase{'s' if sentences > 1 else ''} contenant « {escape_markdown(term)} » ; "
                f"{shown} occurrence{'s' if shown > 1 else ''} affichée{'s' if shown > 1 else ''}.")
     lines = pd.DataFrame(
         {

@@ -17,7 +17,7 @@ from .errors import TextmineError
 from .filters import Filters
 
 MAX_CANDIDATES = 20000
-LEMMA_CHECKED = 3000
+LEMMA_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class Concordance:
     lines: list[KwicLine]
     total: int
     message: str | None = None
+    #: True when ``total`` only counts the sentences checked so far (lemma mode stops once enough are found).
+    partial: bool = False
 
 
 def concordance(
@@ -91,12 +93,20 @@ def concordance(
             if i is None or not _passes(index, i, topic, filters):
                 continue
         selected.append((doc, n))
+    partial = False
     if lemma:
-        selected = selected[:LEMMA_CHECKED]
-        spans = store.sentence_spans(selected)
+        # Check candidates with spaCy batch by batch, only until the lines asked for are found.
         texts = index.texts if index is not None else store.document_texts(corpus)
-        found = _lemma_occurrences([texts[d][slice(*spans[(d, n)])] for d, n in selected], words)
-        selected = [key for key, occurrences in zip(selected, found) if occurrences]
+        checked: list[tuple[int, int]] = []
+        for start in range(0, len(selected), LEMMA_BATCH):
+            batch = selected[start : start + LEMMA_BATCH]
+            spans = store.sentence_spans(batch)
+            found = _lemma_occurrences([texts[d][slice(*spans[(d, n)])] for d, n in batch], words)
+            checked += [key for key, occurrences in zip(batch, found) if occurrences]
+            if len(checked) >= limit and start + LEMMA_BATCH < len(selected):
+                partial = True
+                break
+        selected = checked
     if not selected:
         hint = f" Assouplissez les filtres ({filters.describe()})." if filters or topic is not None else ""
         return Concordance([], 0, f"« {term.strip()} » n'apparaît dans aucun texte du corpus « {corpus} ».{hint}")
@@ -129,7 +139,7 @@ def concordance(
                     sentiment=sentiment,
                 )
             )
-    return Concordance(lines[:limit], len(selected))
+    return Concordance(lines[:limit], len(selected), partial=partial)
 
 
 def _passes(index, i: int, topic: int | None, filters: Filters) -> bool:  # noqa: ANN001

@@ -114,7 +114,8 @@ def cmd_kwic(args: argparse.Namespace) -> int:
         for line in result.lines:
             out.write(f"{line.left[-args.width:]:>{args.width}} [{line.match}] {line.right[: args.width]}"
                       f"   ({line.citation.reference()})\n")
-        out.write(f"{len(result.lines)} ligne(s) affichée(s) sur {result.total} phrase(s) trouvée(s).\n")
+        found = f"au moins {result.total}" if result.partial else str(result.total)
+        out.write(f"{len(result.lines)} ligne(s) affichée(s) sur {found} phrase(s) trouvée(s).\n")
         text = out.getvalue()
     elif args.format == "json":
         text = json.dumps({"terme": args.term, "total": result.total,
