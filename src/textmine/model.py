@@ -27,6 +27,7 @@ class TrainedModel:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self._memo: dict[str, tuple[int, object]] = {}
         self.card: dict[str, Any] = json.loads((self.path / "card.json").read_text(encoding="utf-8"))
         self.trained_themes: list[dict[str, Any]] = json.loads(
             (self.path / "themes.json").read_text(encoding="utf-8")
@@ -118,19 +119,33 @@ class TrainedModel:
 
     # -- assignments ------------------------------------------------------
 
+    def _remember(self, key: str, compute):  # noqa: ANN001, ANN202
+        """``compute()``, kept until the theme edits change (a copy is returned: callers may modify it)."""
+        path = self.path / "edits.json"
+        stamp = path.stat().st_mtime_ns if path.exists() else 0
+        found = self._memo.get(key)
+        if found is None or found[0] != stamp:
+            found = (stamp, compute())
+            self._memo[key] = found
+        value = found[1]
+        return value.copy() if isinstance(value, pd.DataFrame) else value
+
     @cached_property
     def trained_segments(self) -> pd.DataFrame:
         return pd.read_parquet(self.path / "segments.parquet")
 
     def segments(self) -> pd.DataFrame:
         """Segments with their theme after edits (``topic``) and as trained (``topic_trained``)."""
+        return self._remember("segments", self._segments)
+
+    def _segments(self) -> pd.DataFrame:
         frame = self.trained_segments.rename(columns={"topic": "topic_trained"})
         frame["topic"] = frame["topic_trained"].map(self.mapping()).astype(int)
         return frame
 
     def documents(self) -> pd.DataFrame:
         """Per document: main theme, its share, and the full profile {theme: share}."""
-        return self._documents(self.segments())
+        return self._remember("documents", lambda: self._documents(self.segments()))
 
     def _documents(self, segments: pd.DataFrame) -> pd.DataFrame:
         trained = pd.read_parquet(self.path / "documents.parquet", columns=["document_id", "topic"])
@@ -140,9 +155,12 @@ class TrainedModel:
 
     def themes(self) -> pd.DataFrame:
         """The themes after edits: id, label, codebook theme, key terms, sizes."""
+        return self._remember("themes", self._themes)
+
+    def _themes(self) -> pd.DataFrame:
         mapping, labels = self.mapping(), self.edits["labels"]
         segments = self.segments()
-        docs = self._documents(segments)
+        docs = self.documents()
         rows = []
         for theme in self.trained_themes:
             topic = theme["id"]
@@ -181,10 +199,12 @@ class TrainedModel:
 
     def segment_sentiment(self, store) -> pd.DataFrame | None:  # noqa: ANN001
         """Segments with their theme (after edits) and tone: label, score, emotions; None without sentiment."""
-        backend = self.sentiment_backend()
-        if not backend:
+        if not self.sentiment_backend():
             return None
-        rows = store.sentiment_rows(self.corpus, backend)
+        return self._remember(f"tone-{id(store)}", lambda: self._segment_sentiment(store))
+
+    def _segment_sentiment(self, store) -> pd.DataFrame:  # noqa: ANN001
+        rows = store.sentiment_rows(self.corpus, self.sentiment_backend())
         frame = self.segments()
         keys = list(zip(frame["document_id"], frame["start"], frame["end"]))
         found = [rows.get(k) for k in keys]
