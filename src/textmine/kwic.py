@@ -183,13 +183,4 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def counts_by(lines: list[KwicLine], field: str) -> dict[str, int]:
-    """How many lines per theme, tone or citation field (for the app's summaries)."""
-    counts: dict[str, int] = {}
-    for line in lines:
-        value = getattr(line, field, None) or getattr(line.citation, field, None) or "—"
-        counts[value] = counts.get(value, 0) + 1
-    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
-
-
-__all__ = ["Concordance", "KwicLine", "concordance", "counts_by"]
+__all__ = ["Concordance", "KwicLine", "concordance"]

@@ -136,7 +136,7 @@ class Pseudonymiser:
     def _people(self, text: str, doc=None) -> Iterator[Entity]:  # noqa: ANN001
         for match in _TITLE.finditer(text):
             end = match.start() + len(_trim_name(match.group()))
-            if end > match.start() and _has_name_after_title(text[match.start() : end]):
+            if end > match.start():
                 yield Entity(match.start(), end, "personne", text[match.start() : end])
         yield from self._given_names(text)
         if self.use_ner:
@@ -224,10 +224,6 @@ def _trim_name(text: str) -> str:
             break
         kept.append(word)
     return " ".join(kept) if len(kept) > 1 else ""
-
-
-def _has_name_after_title(text: str) -> bool:
-    return len(text.split()) > 1
 
 
 def _plausible_person(text: str) -> bool:
