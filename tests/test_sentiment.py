@@ -49,6 +49,15 @@ def test_lexicon_explains_its_scores_and_handles_negation() -> None:
     assert labels(backend, NEUTRAL) == ["neutre", "neutre"]
 
 
+def test_lexicon_reads_words_typed_without_accents() -> None:
+    backend = create("lexique")
+    typed, accented = backend.predict(["franchement decu, tres decevant", "franchement déçu, très décevant"])
+    assert typed.label == accented.label == "negatif"
+    assert "-decu" in typed.triggers
+    (short,) = backend.predict(["Le dossier a ete envoye a la caisse."])  # « a », « ete » stay plain words
+    assert short.label == "neutre"
+
+
 def test_emotions_with_the_words_that_name_them() -> None:
     tone, negated, empty, english = read_tone(
         ["Je suis épuisée et en colère, on ne sert plus à rien.", "Je ne suis pas en colère.", "   ",

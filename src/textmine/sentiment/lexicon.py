@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from ..normalize import fold
 from .base import Polarity, label_of
 
 _WINDOW_BEFORE = 3
@@ -23,6 +24,7 @@ _WINDOW_AFTER = 2
 _CLAUSE_END = {".", "!", "?", ";", ":", "…"}
 _SQUASH = 6.0
 _NEUTRAL_BAND = 0.1
+_MIN_UNACCENTED = 4  # shorter accent-free forms are too often other words (« a », « ou », « sur »)
 _ELISIONS = {
     "l'": "le",
     "d'": "de",
@@ -42,6 +44,9 @@ class Entries:
 
     words: dict[str, float]
     expressions: dict[str, list[tuple[tuple[str, ...], float]]]
+    #: Single words by their accent-free form (« genial » → « génial »), for texts typed without
+    #: accents; a form two entries share with different values is left out.
+    unaccented: dict[str, float] = field(default_factory=dict)
 
 
 def _rows(name: str) -> list[list[str]]:
@@ -75,7 +80,18 @@ def _entries(pairs: list[tuple[str, object]]) -> Entries:
             expressions.setdefault(key, []).append((forms, value))
     for candidates in expressions.values():
         candidates.sort(key=lambda c: len(c[0]), reverse=True)
-    return Entries(words, expressions)  # type: ignore[arg-type]
+    unaccented: dict[str, object] = {}
+    clashes = set()
+    for word, value in words.items():
+        key = fold(word)
+        if key == word or key in words:
+            continue
+        if key in unaccented and unaccented[key] != value:
+            clashes.add(key)
+        unaccented[key] = value
+    for key in clashes:
+        del unaccented[key]
+    return Entries(words, expressions, unaccented)  # type: ignore[arg-type]
 
 
 def tokens_text(term: str) -> str:
@@ -147,6 +163,12 @@ def find(tokens: list[Token], entries: Entries) -> list[tuple[int, int, str, obj
             for key in (tokens[i].word, tokens[i].lemma):
                 if key in entries.words:
                     match = (i, i + 1, key, entries.words[key])
+                    break
+        if match is None and len(tokens[i].word) >= _MIN_UNACCENTED and fold(tokens[i].word) == tokens[i].word:
+            # « tres genial », « decu »: a word typed without its accents
+            for key in (tokens[i].word, tokens[i].lemma):
+                if key in entries.unaccented:
+                    match = (i, i + 1, key, entries.unaccented[key])
                     break
         if match:
             found.append(match)
