@@ -1,7 +1,7 @@
 """Sentiment quality and speed.
 
     .venv/bin/python bench/bench_sentiment.py allocine      # default, lexique and trainable backends on Allociné TV reviews
-    .venv/bin/python bench/bench_sentiment.py speed         # texts/s of each backend on demo segments
+    .venv/bin/python bench/bench_sentiment.py speed         # texts/s of each offline backend on demo segments
     .venv/bin/python bench/bench_sentiment.py demo          # tone per theme of the demo corpus, agreement with hand labels
     .venv/bin/python bench/bench_sentiment.py hand [--backend lexique]   # only the agreement with hand labels
 
@@ -105,9 +105,14 @@ def speed(args: argparse.Namespace) -> None:
     create_embedder("e5-small").encode(texts)
     embedding = len(texts) / (time.perf_counter() - start)
     print(f"plongements e5-small seuls : {embedding:.1f} segments/s")
-    for name in ("lexique", "defaut"):
+    own = list(csv.DictReader(OWN.open(encoding="utf-8")))
+    trainable = TrainableBackend("phrases-projet")
+    trainable.fit([r["texte"] for r in own], [r["label"] for r in own])
+    backends = {name: create(name, cache_dir=Path(tempfile.mkdtemp())) for name in ("lexique", "defaut")}
+    backends["entraînable"] = trainable
+    for name, backend in backends.items():
         start = time.perf_counter()
-        create(name, cache_dir=Path(tempfile.mkdtemp())).predict(texts)
+        backend.predict(texts)
         rate = len(texts) / (time.perf_counter() - start)
         print(
             f"{name:<10} {rate:8.1f} segments/s (cache vide), {embedding / rate:.2f} fois le temps des plongements"
