@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from textmine.errors import TextmineError
+from textmine.export import write_csv
 from textmine.filters import Filters
 from textmine.kwic import concordance
 from textmine.model import TrainedModel
@@ -104,8 +106,8 @@ def test_query_search_in_three_modes(index) -> None:
 def test_fts_special_characters_never_raise(index, text: str) -> None:
     try:
         index.search(text, n=3)
-    except TextmineError as exc:  # only the French "stop words only" message is acceptable
-        assert "mots vides" in str(exc)
+    except TextmineError as exc:  # only the French "no word" messages are acceptable
+        assert "mots vides" in str(exc) or "aucun mot" in str(exc)
 
 
 def test_empty_and_stop_word_queries_are_refused(index) -> None:
@@ -113,6 +115,8 @@ def test_empty_and_stop_word_queries_are_refused(index) -> None:
         index.search("   ")
     with pytest.raises(TextmineError, match="ne contient que des mots vides"):
         index.search("le de la pour")
+    with pytest.raises(TextmineError, match="ne contient aucun mot"):
+        index.search("((« * » -))")
     with pytest.raises(TextmineError, match="entre 1 et 500"):
         index.search("reporting", n=0)
 
@@ -224,6 +228,19 @@ def test_export_errors_leave_nothing_behind(index, tmp_path: Path) -> None:
     with pytest.raises(TextmineError, match="Format inconnu"):
         write(pack(index), tmp_path / "c.odt")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_csv_write_keeps_the_previous_file(tmp_path: Path) -> None:
+    path = tmp_path / "tons.csv"
+    path.write_text("ancien\n", encoding="utf-8")
+
+    def rows():  # noqa: ANN202 - the disk fills up halfway
+        yield ["a"]
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(TextmineError, match="Écriture de .* impossible : le disque est plein"):
+        write_csv(path, ["colonne"], rows())
+    assert path.read_text(encoding="utf-8") == "ancien\n" and list(tmp_path.iterdir()) == [path]
 
 
 def test_pseudonymised_pack_keeps_the_store_intact(demo_copy) -> None:

@@ -138,6 +138,9 @@ def test_sentiment_command_adds_columns_to_any_csv(cli, tmp_path: Path) -> None:
     assert rows[1]["signalements"] == "vide"
     assert "épuisement" in rows[0]["emotions"] and "à bout" in rows[0]["mots_du_ton"]
     assert -1 <= float(rows[0]["sentiment_score"]) < 0
+    before = path.read_bytes()
+    status, _, stderr = cli("sentiment", path, "--text-column", "verbatim", "--out", tmp_path / "." / "avis.csv")
+    assert status != 0 and "autre fichier" in stderr and path.read_bytes() == before
 
 
 def test_transformers_backend_loads_a_local_model(tmp_path: Path, monkeypatch) -> None:

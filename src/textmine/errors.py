@@ -5,6 +5,23 @@ The CLI and the app show ``str(error)`` as it is: one line, no traceback.
 
 from __future__ import annotations
 
+import errno
+
+_OS_REASONS = {
+    errno.ENOSPC: "le disque est plein",
+    errno.EACCES: "droits insuffisants",
+    errno.EPERM: "droits insuffisants",
+    errno.EROFS: "le disque est en lecture seule",
+    errno.ENOENT: "ce chemin ne peut pas recevoir de fichier",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENAMETOOLONG: "le nom est trop long",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why a file operation failed, in French when the cause is a common one."""
+    return _OS_REASONS.get(error.errno, error.strerror or str(error))
+
 
 class TextmineError(Exception):
     """Base class of every error caused by user input or workspace state."""

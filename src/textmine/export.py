@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import os
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import TextmineError
+from .errors import TextmineError, os_reason
 
 
 def check_writable(path: Path) -> Path:
@@ -24,22 +25,36 @@ def check_writable(path: Path) -> Path:
     return path
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a UTF-8 CSV (with BOM, so spreadsheets read accents) atomically; returns the row count."""
+def check_new_file(source: Path, out: Path) -> Path:
+    """Raise a French error when ``out`` would overwrite ``source``: an input file is never rewritten."""
+    if Path(out).resolve() == Path(source).resolve():
+        raise TextmineError(f"--out doit être un autre fichier que {source} (le fichier d'origine n'est jamais modifié).")
+    return check_writable(out)
+
+
+@contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary file next to ``path``, renamed over it once fully written: readers, and the
+    previous file when anything fails, never see half a file."""
     path = check_writable(Path(path))
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    count = 0
     try:
-        with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(header)
-            for row in rows:
-                writer.writerow(["" if v is None else v for v in row])
-                count += 1
+        yield tmp
         os.replace(tmp, path)
     except OSError as exc:
-        raise TextmineError(f"Écriture de {path} impossible : {exc.strerror}.") from exc
+        raise TextmineError(f"Écriture de {path} impossible : {os_reason(exc)}.") from exc
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a UTF-8 CSV (with BOM, so spreadsheets read accents) atomically; returns the row count."""
+    count = 0
+    with replacing(path) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+            count += 1
     return count

@@ -49,6 +49,8 @@ def parse(text: str | None) -> Query:
         raise TextmineError("La requête est vide : écrivez une question ou quelques mots (ex. « perte de sens »).")
     if len(text) > MAX_LENGTH:
         raise TextmineError(f"La requête est trop longue ({len(text)} caractères, {MAX_LENGTH} au plus).")
+    if not tokens(text):
+        raise TextmineError(f"La requête « {text} » ne contient aucun mot : écrivez une question ou quelques mots.")
     stops = _general_stop_words()
     words = tuple(dict.fromkeys(t for t in tokens(text) if t not in stops and (len(t) > 1 or t.isdigit())))
     lemmas = tuple(dict.fromkeys(t for t in tokens(" ".join(_lemmas(text))) if t not in stops and len(t) > 1))

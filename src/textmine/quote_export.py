@@ -11,13 +11,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TextmineError
-from .export import check_writable
+from .export import check_writable, replacing
 from .pseudonymise import Pseudonymiser
 from .filters import Filters
 from .quotes import Quote, QuoteIndex, QuoteResult
@@ -97,15 +95,8 @@ def write(pack: QuotePack, path: Path, fmt: str | None = None) -> Path:
     path = check_writable(Path(path))
     fmt = fmt or path.suffix.lstrip(".").lower()
     data = render(pack, fmt)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
+    with replacing(path) as tmp:
         tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise TextmineError(f"Écriture de {path} impossible : {exc.strerror}.") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
     return path
 
 

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFoundError, WorkspaceError
+from .errors import NotFoundError, WorkspaceError, os_reason
 
 SCHEMA_VERSION = 4
 
@@ -187,7 +187,7 @@ class Store:
             raise WorkspaceError(_describe(exc, self.path)) from exc
         except OSError as exc:
             raise WorkspaceError(
-                f"Impossible de créer l'espace de travail {self.path.parent} : {exc.strerror}."
+                f"Impossible de créer l'espace de travail {self.path.parent} : {os_reason(exc)}."
             ) from exc
 
     def close(self) -> None:

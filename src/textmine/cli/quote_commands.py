@@ -142,16 +142,14 @@ def cmd_kwic(args: argparse.Namespace) -> int:
 
 
 def cmd_pseudonymise(args: argparse.Namespace) -> int:
-    from ..export import check_writable, write_csv
+    from ..export import check_new_file, write_csv
     from ..ingest.columns import find_column
     from ..ingest.delimited import read_delimited
     from ..ingest.sniff import check_file
 
     path = Path(args.file)
     check_file(path)
-    if Path(args.out).resolve() == path.resolve():
-        raise TextmineError("--out doit être un autre fichier que l'original (l'original n'est jamais modifié).")
-    check_writable(Path(args.out))
+    check_new_file(path, Path(args.out))
     source = read_delimited(path)
     columns = [find_column(source.columns, c, path.name, "--text-column") for c in args.text_column]
     pseudonymiser = _pseudonymiser(args)
@@ -164,7 +162,7 @@ def cmd_pseudonymise(args: argparse.Namespace) -> int:
 
     count = write_csv(Path(args.out), source.columns, rows())
     found = ", ".join(f"{n} {kind}" for kind, n in sorted(pseudonymiser.counts().items())) or "aucune donnée personnelle"
-    print(f"{count} lignes pseudonymisées ({found}) : {args.out}")
+    print(f"{count} ligne{'s' * (count > 1)} pseudonymisée{'s' * (count > 1)} ({found}) : {args.out}")
     return 0
 
 

@@ -22,7 +22,7 @@ ADDED_COLUMNS = [
 
 
 def cmd_sentiment(args: argparse.Namespace) -> int:
-    from ..export import check_writable, write_csv
+    from ..export import check_new_file, write_csv
     from ..ingest.columns import find_column
     from ..ingest.delimited import read_delimited
     from ..ingest.sniff import check_file
@@ -30,7 +30,7 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
 
     path = Path(args.file)
     check_file(path)
-    check_writable(Path(args.out))
+    check_new_file(path, Path(args.out))
     workspace = Workspace.from_env()
     backend = create(args.backend, workspace.models_dir, workspace.home / "cache" / "embeddings")
     source = read_delimited(path)
@@ -52,7 +52,7 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
                 ]
 
     count = write_csv(Path(args.out), [*source.columns, *ADDED_COLUMNS], rows())
-    print(f"{count} lignes analysées avec « {backend.name} » : {args.out}")
+    print(f"{count} ligne{'s' * (count > 1)} analysée{'s' * (count > 1)} avec « {backend.name} » : {args.out}")
     return 0
 
 
