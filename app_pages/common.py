@@ -117,3 +117,15 @@ def global_filters(index: QuoteIndex) -> Filters:
 def kept_documents(index: QuoteIndex, filters: Filters) -> set[int] | None:
     """Ids of the documents passing the metadata filters (None: all of them)."""
     return filters.documents(index.metadata, index.columns)
+
+
+def pick_column(index: QuoteIndex, label: str, key: str) -> str | None:
+    """A metadata column to compare groups by (organisme first), or None, said on the page, when there is none."""
+    from textmine.overview import breakdown_columns
+
+    columns = breakdown_columns(index)
+    if not columns:
+        st.info("Ce corpus n'a pas de colonne de métadonnées à au moins deux valeurs : rien à comparer.")
+        return None
+    default = columns.index("organisme") if "organisme" in columns else 0
+    return st.selectbox(label, columns, index=default, key=key)

@@ -8,7 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages.common import choose_model, global_filters, kept_documents
+from app_pages.common import choose_model, global_filters, kept_documents, pick_column
 from textmine import overview
 from textmine.errors import TextmineError
 
@@ -121,12 +121,8 @@ else:
 # -- where and when ------------------------------------------------------------------------
 
 st.subheader("Répartition", anchor=False)
-columns = overview.breakdown_columns(index)
-if not columns:
-    st.info("Ce corpus n'a pas de colonne de métadonnées à au moins deux valeurs : rien à comparer.")
-else:
-    default = columns.index("organisme") if "organisme" in columns else 0
-    column = st.selectbox("Selon la colonne", columns, index=default, key="theme_column")
+column = pick_column(index, "Selon la colonne", key="theme_column")
+if column is not None:
     spread = overview.theme_by_column(index, topic, column, documents)
     if spread.empty:
         st.info(f"Aucun des documents retenus n'a de valeur pour « {column} ».")

@@ -8,7 +8,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages.common import choose_model, global_filters, kept_documents
+from app_pages.common import choose_model, global_filters, kept_documents, pick_column
 from textmine import overview
 from textmine.errors import TextmineError
 
@@ -89,12 +89,8 @@ with sizes:
     st.plotly_chart(figure)
 
 with spread:
-    columns = overview.breakdown_columns(index)
-    if not columns:
-        st.info("Ce corpus n'a pas de colonne de métadonnées à au moins deux valeurs : rien à comparer.")
-    else:
-        default = columns.index("organisme") if "organisme" in columns else 0
-        column = st.selectbox("Colonne", columns, index=default, key="themes_column")
+    column = pick_column(index, "Colonne", key="themes_column")
+    if column is not None:
         breakdown = overview.themes_by_column(index, column, documents)
         if breakdown.message:
             st.info(breakdown.message)
