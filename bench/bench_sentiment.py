@@ -133,7 +133,7 @@ def demo(args: argparse.Namespace) -> None:
     model = TrainedModel.load(Registry(workspace.models_dir), "demo")
     print(model.sentiment_by(store).to_string())
     print(model.sentiment_by(store, "fonction").to_string())
-    hand_checked(create(model.sentiment_backend()))
+    hand_checked(create())  # the backend `train` used: the default one
 
 
 def hand_checked(backend) -> None:  # noqa: ANN001
