@@ -4,7 +4,9 @@
 
 Reads the project's own labelled texts (phrases_annotees.csv: short sentences;
 textes_annotes.csv, avis_annotes.csv and critiques_annotees.csv: longer
-comments, opinions and reviews, all written for the project), embeds them with
+comments, opinions and reviews; temoignages_annotes.csv: the hard cases of work
+testimonies and reports, such as distress told in plain words, irony, flat
+findings; all written for the project), embeds them with
 e5-small (« query: » prefix, see textmine.sentiment.default) and fits a
 logistic regression.
 
@@ -42,7 +44,9 @@ from textmine.sentiment.default import combine
 from textmine.sentiment.lexicon import LexiconBackend
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "textmine" / "data" / "sentiment"
-SOURCES = ("phrases_annotees.csv", "textes_annotes.csv", "avis_annotes.csv", "critiques_annotees.csv")
+SOURCES = (
+    "phrases_annotees.csv", "textes_annotes.csv", "avis_annotes.csv", "critiques_annotees.csv", "temoignages_annotes.csv"
+)
 REGULARISATION = 2.0  # C of the logistic regression
 LEXICON_WEIGHT = 0.4
 

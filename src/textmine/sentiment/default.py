@@ -1,9 +1,8 @@
 """The default backend: the transparent lexicon and a classifier on e5 embeddings.
 
 The classifier is a logistic regression on multilingual-e5-small embeddings,
-trained on French texts written for the project (``data/sentiment/``:
-``phrases_annotees.csv``, ``textes_annotes.csv``, ``avis_annotes.csv`` and
-``critiques_annotees.csv``: work testimonies, everyday opinions and reviews,
+trained on French texts written for the project (``data/sentiment/*.csv``:
+work testimonies and reports, everyday opinions and reviews,
 négatif/neutre/positif) by ``scripts/build_sentiment_model.py``, which says how
 its strength, the weight of the lexicon and the width of the neutral band were
 chosen. Both are offline; the lexicon explains the result.
