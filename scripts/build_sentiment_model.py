@@ -17,10 +17,12 @@ cross-validation on the project's texts (which prefers a weak regularisation)
 and the binary accuracy on the development split of the Allociné benchmark,
 allocine_tv_dev.tsv (which prefers a strong one and more lexicon). That split
 is never training data, and the test split is never used to choose anything.
-The same cross-validation then chooses the width of the neutral band. Writes classifieur_e5.npz
-(coefficients and the two settings) and classifieur_e5.json (its card).
-``--cache`` keeps the embeddings in a folder, so that a rebuild after adding
-texts only embeds the new ones.
+temoignages_annotes.csv came later and left both settings as they were. The
+same cross-validation chooses the width of the neutral band.
+
+Writes classifieur_e5.npz (coefficients, lexicon weight, neutral band) and
+classifieur_e5.json (its card). ``--cache`` keeps the embeddings in a folder,
+so that a rebuild after adding texts only embeds the new ones.
 """
 
 from __future__ import annotations
