@@ -7,9 +7,9 @@ import streamlit as st
 
 from app_pages.common import choose_model, global_filters
 from textmine.citations import fold
-from textmine.document_view import TONES, escape_markdown
+from textmine.document_view import escape_markdown
 from textmine.errors import TextmineError
-from textmine.filters import SENTIMENTS, Filters
+from textmine.filters import SENTIMENTS, TONES, Filters
 from textmine.model import UNASSIGNED
 from textmine.pseudonymise import Pseudonymiser
 from textmine.quote_export import QuotePack, query_section, render, theme_section

@@ -7,14 +7,13 @@ import streamlit as st
 
 from app_pages.common import choose_model, global_filters
 from textmine.document_view import (
-    TONES,
     DocumentBrowser,
     escape_markdown,
     legend_html,
     render_html,
 )
 from textmine.errors import TextmineError
-from textmine.filters import SENTIMENTS, Filters
+from textmine.filters import SENTIMENTS, TONES, Filters
 from textmine.kwic import concordance
 from textmine.model import UNASSIGNED
 from textmine.quotes import QuoteIndex

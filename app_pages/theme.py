@@ -11,8 +11,8 @@ import streamlit as st
 from app_pages.common import choose_model, global_filters, kept_documents, pick_column
 from textmine import overview
 from textmine.errors import TextmineError
+from textmine.filters import TONES
 
-TONES = {"negatif": "négatif", "neutre": "neutre", "positif": "positif"}
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 

@@ -27,13 +27,12 @@ import pandas as pd
 
 from .citations import fold
 from .errors import TextmineError
-from .filters import Filters
+from .filters import TONES, Filters
 from .model import UNASSIGNED, UNASSIGNED_LABEL
 from .quotes import QuoteIndex
 
 PREVIEW_CHARS = 150
 #: French names of the tones the models write.
-TONES = {"negatif": "négatif", "neutre": "neutre", "positif": "positif"}
 # Light backgrounds, distinct from each other, dark text stays readable on all of them.
 PALETTE = (
     "#fde2a7", "#b9e4f5", "#c9f2c7", "#f7c6d9", "#d9d2f7", "#ffd3b5", "#c4ece4", "#f2eaa0",
@@ -267,7 +266,6 @@ def _cell(value: Any) -> str | None:
 
 
 __all__ = [
-    "TONES",
     "DocumentBrowser",
     "DocumentView",
     "Span",

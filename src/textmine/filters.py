@@ -10,6 +10,7 @@ from .errors import TextmineError
 from .ingest.values import DATE, DECIMAL, INTEGER
 
 SENTIMENTS = ("negatif", "neutre", "positif")
+TONES = {"negatif": "négatif", "neutre": "neutre", "positif": "positif"}  # as a reader sees them
 _SENTIMENT_ALIASES = {"négatif": "negatif", "negative": "negatif", "positive": "positif", "neutral": "neutre"}
 
 
@@ -28,7 +29,7 @@ class Filters:
             for part in str(value).split(","):
                 tone = _SENTIMENT_ALIASES.get(part.strip().lower(), part.strip().lower())
                 if tone not in SENTIMENTS:
-                    raise TextmineError(f"Ton inconnu « {part.strip()} » : {', '.join(SENTIMENTS)}.")
+                    raise TextmineError(f"Ton inconnu « {part.strip()} » : {', '.join(TONES.values())}.")
                 tones.append(tone)
         columns: dict[str, list[str]] = {}
         for item in where:
@@ -60,7 +61,7 @@ class Filters:
         return kept
 
     def describe(self) -> str:
-        parts = [f"ton {' ou '.join(self.sentiment)}"] if self.sentiment else []
+        parts = [f"ton {' ou '.join(TONES[t] for t in self.sentiment)}"] if self.sentiment else []
         parts += [f"{c} = {' ou '.join(v)}" for c, v in self.where.items()]
         return ", ".join(parts)
 
