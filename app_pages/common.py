@@ -75,14 +75,14 @@ def choose_model() -> QuoteIndex:
     if not corpora:
         st.info("Aucun corpus dans cet espace de travail. Ouvrez « Corpus et modèles » pour importer des fichiers "
                 "ou charger le corpus de démonstration.")
-        st.page_link("app_pages/corpus.py", label="Aller à « Corpus et modèles »", icon="📚")
+        st.page_link("app_pages/corpus.py", label="Aller à « Corpus et modèles »", icon=":material/library_books:")
         st.stop()
     published = registry().published()
     shown = [c for c in corpora if c in published]
     if not shown:
         st.info("Aucun modèle de thèmes n'est encore publié : entraînez-en un dans « Corpus et modèles » "
                 "(ou avec « textmine train »).")
-        st.page_link("app_pages/corpus.py", label="Aller à « Corpus et modèles »", icon="📚")
+        st.page_link("app_pages/corpus.py", label="Aller à « Corpus et modèles »", icon=":material/library_books:")
         st.stop()
     default = st.session_state.get("corpus") if st.session_state.get("corpus") in shown else shown[0]
     corpus = st.sidebar.selectbox("Corpus", shown, index=shown.index(default), key="corpus_choice")

@@ -38,7 +38,7 @@ def running_jobs() -> None:
         if job["status"] == jobs.RUNNING:
             st.progress(jobs.fraction(job), text=f"{title} — {jobs.describe(job)}")
         elif job["status"] == jobs.DONE:
-            st.success(f"{title} : {job['message']}", icon="✅")
+            st.success(f"{title} : {job['message']}", icon=":material/check_circle:")
         else:
             st.error(f"{title} : {job['message']}")
     if st.session_state.get("had_jobs") and not active:
