@@ -86,8 +86,9 @@ def test_filters_on_tone_and_metadata(index) -> None:
         index.search("reporting", filters=Filters.parse(where=["pays=France"]))
     with pytest.raises(TextmineError, match="colonne=valeur"):
         Filters.parse(where=["organisme"])
-    with pytest.raises(TextmineError, match="Ton inconnu « furieux »"):
+    with pytest.raises(TextmineError, match="Ton inconnu « furieux » : négatif, neutre, positif"):
         Filters.parse(["furieux"])
+    assert Filters.parse(["Négatif,neutre"]).describe() == "ton négatif ou neutre"
 
 
 def test_query_search_in_three_modes(index) -> None:
