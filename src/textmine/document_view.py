@@ -32,7 +32,6 @@ from .model import UNASSIGNED, UNASSIGNED_LABEL
 from .quotes import QuoteIndex
 
 PREVIEW_CHARS = 150
-#: French names of the tones the models write.
 # Light backgrounds, distinct from each other, dark text stays readable on all of them.
 PALETTE = (
     "#fde2a7", "#b9e4f5", "#c9f2c7", "#f7c6d9", "#d9d2f7", "#ffd3b5", "#c4ece4", "#f2eaa0",
