@@ -5,15 +5,15 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.common import choose_model, global_filters
-from textmine.citations import fold
-from textmine.document_view import escape_markdown
+from app_pages.common import choose_model, global_filters, show_quote
 from textmine.errors import TextmineError
-from textmine.filters import SENTIMENTS, TONES, Filters
-from textmine.model import UNASSIGNED
-from textmine.pseudonymise import Pseudonymiser
-from textmine.quote_export import QuotePack, query_section, render, theme_section
-from textmine.quotes import MODES
+from textmine.exchange.quote_pack import QuotePack, query_section, render, theme_section
+from textmine.quotes.citations import fold
+from textmine.quotes.filters import SENTIMENTS, TONES, Filters
+from textmine.quotes.index import MODES
+from textmine.quotes.pseudonymise import Pseudonymiser
+from textmine.themes.model import UNASSIGNED
+from textmine.views.document import escape_markdown
 
 #: Export format -> (button label, MIME type).
 EXPORTS = {
@@ -111,16 +111,13 @@ plural = "s" if len(quotes) > 1 else ""
 st.subheader(f"{len(quotes)} citation{plural}" + (f" pseudonymisée{plural}" if pack.pseudonymised else ""))
 st.caption("Chaque bloc est prêt à copier (bouton en haut à droite) : citation et source.")
 for quote in quotes:
-    with st.container(border=True):
-        st.code(quote.cited(), language=None, wrap_lines=True)
-        details = [] if by_theme else [f"Thème : {escape_markdown(quote.theme or '—')}"]
-        if quote.sentiment:
-            details.append(f"Ton : {TONES.get(quote.sentiment, quote.sentiment)}")
-        if quote.duplicates:
-            s = "s" if quote.duplicates > 1 else ""
-            details.append(f"{quote.duplicates} passage{s} presque identique{s} regroupé{s} ici")
-        if details:
-            st.caption(" · ".join(details))
+    details = [] if by_theme else [f"Thème : {escape_markdown(quote.theme or '—')}"]
+    if quote.sentiment:
+        details.append(f"Ton : {TONES.get(quote.sentiment, quote.sentiment)}")
+    if quote.duplicates:
+        s = "s" if quote.duplicates > 1 else ""
+        details.append(f"{quote.duplicates} passage{s} presque identique{s} regroupé{s} ici")
+    show_quote(quote, details)
 
 st.subheader("Exporter")
 name = f"citations-{slug(searched)}"

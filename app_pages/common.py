@@ -12,11 +12,11 @@ from pathlib import Path
 import streamlit as st
 
 from textmine.errors import TextmineError
-from textmine.filters import Filters
-from textmine.model import TrainedModel
-from textmine.quotes import QuoteIndex
-from textmine.registry import Registry
+from textmine.quotes.filters import Filters
+from textmine.quotes.index import QuoteIndex
 from textmine.store import Store
+from textmine.themes.model import TrainedModel
+from textmine.themes.registry import Registry
 from textmine.workspace import Workspace
 
 #: Metadata columns offered as global filters, when the corpus has them.
@@ -121,7 +121,7 @@ def kept_documents(index: QuoteIndex, filters: Filters) -> set[int] | None:
 
 def pick_column(index: QuoteIndex, label: str, key: str) -> str | None:
     """A metadata column to compare groups by (organisme first), or None, said on the page, when there is none."""
-    from textmine.overview import breakdown_columns
+    from textmine.views.overview import breakdown_columns
 
     columns = breakdown_columns(index)
     if not columns:
@@ -129,3 +129,12 @@ def pick_column(index: QuoteIndex, label: str, key: str) -> str | None:
         return None
     default = columns.index("organisme") if "organisme" in columns else 0
     return st.selectbox(label, columns, index=default, key=key)
+
+
+def show_quote(quote, details: list[str]) -> None:  # noqa: ANN001 - a quotes.index.Quote
+    """One quote, shown the same way on every screen and in every export: « text » — source,
+    in a block ready to copy (button at its top right), with ``details`` on a caption line."""
+    with st.container(border=True):
+        st.code(quote.cited(), language=None, wrap_lines=True)
+        if details:
+            st.caption(" · ".join(details))

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import registry, store, workspace
-from textmine import jobs, uploads
+from textmine import jobs
 from textmine.embeddings.lexical import DEFAULT_WEIGHT
 from textmine.errors import TextmineError
-from textmine.ingest import ingest
-from textmine.model import TrainedModel, compare
+from textmine.ingest import ingest, uploads
+from textmine.themes.model import TrainedModel, compare
 
 SHOWN = 200
 EMBEDDINGS = {

@@ -6,17 +6,17 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import choose_model, global_filters
-from textmine.document_view import (
+from textmine.errors import TextmineError
+from textmine.quotes.filters import SENTIMENTS, TONES, Filters
+from textmine.quotes.index import QuoteIndex
+from textmine.quotes.kwic import concordance
+from textmine.themes.model import UNASSIGNED
+from textmine.views.document import (
     DocumentBrowser,
     escape_markdown,
     legend_html,
     render_html,
 )
-from textmine.errors import TextmineError
-from textmine.filters import SENTIMENTS, TONES, Filters
-from textmine.kwic import concordance
-from textmine.model import UNASSIGNED
-from textmine.quotes import QuoteIndex
 
 
 @st.cache_resource(show_spinner="Lecture des documents…", max_entries=4)

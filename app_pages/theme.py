@@ -8,10 +8,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from app_pages.common import choose_model, global_filters, kept_documents, pick_column
-from textmine import overview
+from app_pages.common import choose_model, global_filters, kept_documents, pick_column, show_quote
 from textmine.errors import TextmineError
-from textmine.filters import TONES
+from textmine.quotes.filters import TONES
+from textmine.views import overview
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -80,14 +80,10 @@ except TextmineError as exc:
 else:
     if result.message:
         st.info(result.message)
-    for quote in result.quotes:
-        with st.container(border=True):
-            st.text(quote.text)
-            st.caption(plain(quote.citation.reference())
-                       + (f" · ton {TONES[quote.sentiment]}" if quote.sentiment in TONES else ""))
     if result.quotes:
-        with st.expander("Citations prêtes à copier"):
-            st.code("\n\n".join(q.cited() for q in result.quotes), language=None, wrap_lines=True)
+        st.caption("Chaque bloc est prêt à copier (bouton en haut à droite) : citation et source.")
+    for quote in result.quotes:
+        show_quote(quote, [f"Ton : {TONES[quote.sentiment]}"] if quote.sentiment in TONES else [])
 
 # -- tone -----------------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages.common import choose_model, global_filters, kept_documents, pick_column
-from textmine import overview
 from textmine.errors import TextmineError
+from textmine.views import overview
 
 st.title("Thèmes")
 index = choose_model()

@@ -28,12 +28,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from textmine.filters import Filters
 from textmine.ingest import ingest
-from textmine.kwic import concordance
 from textmine.pipeline import TrainOptions, train
-from textmine.quotes import load_index
-from textmine.registry import Registry
+from textmine.quotes.filters import Filters
+from textmine.quotes.index import load_index
+from textmine.quotes.kwic import concordance
+from textmine.themes.registry import Registry
 from textmine.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -142,7 +142,7 @@ def latency(args: argparse.Namespace) -> None:
 
 
 def pseudonymisation(args: argparse.Namespace) -> None:
-    from textmine.pseudonymise import Pseudonymiser
+    from textmine.quotes.pseudonymise import Pseudonymiser
 
     rows = [json.loads(line) for line in (ROOT / "tests" / "data" / "pseudonymisation.jsonl").open(encoding="utf-8")]
     for use_ner in (True, False):

@@ -83,9 +83,9 @@ def allocine(args: argparse.Namespace) -> None:
 
 
 def demo_segments(limit: int) -> list[str]:
+    from textmine.analysis.preprocess import analyse_corpus
     from textmine.demo import ingest_demo
     from textmine.pipeline import TrainOptions, collect_segments
-    from textmine.preprocess import analyse_corpus
     from textmine.workspace import Workspace
 
     workspace = Workspace(Path(tempfile.mkdtemp()))
@@ -121,9 +121,9 @@ def speed(args: argparse.Namespace) -> None:
 
 def demo(args: argparse.Namespace) -> None:
     from textmine.demo import ingest_demo
-    from textmine.model import TrainedModel
     from textmine.pipeline import train
-    from textmine.registry import Registry
+    from textmine.themes.model import TrainedModel
+    from textmine.themes.registry import Registry
     from textmine.workspace import Workspace
 
     workspace = Workspace(Path(tempfile.mkdtemp()))

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from textmine.demo import ingest_demo
 from textmine.ingest import ingest
-from textmine.model import TrainedModel
 from textmine.pipeline import TrainOptions, train
-from textmine.registry import Registry
+from textmine.themes.model import TrainedModel
+from textmine.themes.registry import Registry
 from textmine.workspace import Workspace
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -40,8 +40,8 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from textmine.embeddings import embed
-from textmine.sentiment.base import LABELS, label_of
 from textmine.embeddings.e5 import E5Small
+from textmine.sentiment.base import LABELS, label_of
 from textmine.sentiment.default import combine
 from textmine.sentiment.lexicon import LexiconBackend
 

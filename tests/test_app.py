@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fixtures import write_csv
 from streamlit.testing.v1 import AppTest
 
 from textmine.ingest import ingest
-
-from fixtures import write_csv
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from textmine import jobs, uploads
+from textmine import jobs
 from textmine.errors import TextmineError
-from textmine.registry import Registry
+from textmine.ingest import uploads
+from textmine.themes.registry import Registry
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 CSV = "id,texte,organisme\nA1,Le reporting nous prend tout notre temps.,CAF\nA2,On manque de collègues au guichet.,CPAM\n"

@@ -15,9 +15,9 @@ from openpyxl import load_workbook
 from streamlit.delta_generator import DeltaGenerator
 from streamlit.testing.v1 import AppTest
 
-from textmine.document_view import document_segments, legend_html, render_html
-from textmine.filters import Filters
-from textmine.quotes import load_index
+from textmine.quotes.filters import Filters
+from textmine.quotes.index import load_index
+from textmine.views.document import document_segments, legend_html, render_html
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 CITATIONS, DOCUMENTS = "app_pages/citations.py", "app_pages/documents.py"

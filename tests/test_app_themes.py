@@ -19,12 +19,12 @@ import pytest
 from fixtures import write_csv
 from streamlit.testing.v1 import AppTest
 
-from textmine import overview
 from textmine.errors import TextmineError
 from textmine.ingest import ingest
-from textmine.model import UNASSIGNED
 from textmine.pipeline import TrainOptions, train
-from textmine.quotes import load_index
+from textmine.quotes.index import load_index
+from textmine.themes.model import UNASSIGNED
+from textmine.views import overview
 from textmine.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
-from textmine.cli import build_parser
-
 from fixtures import write_csv, write_pdf
 from test_ingest import snapshot
+
+from textmine.cli import build_parser
 
 
 def test_ingest_and_corpora_through_the_installed_command(real_cli, tmp_path: Path, workspace) -> None:

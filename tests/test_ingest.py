@@ -7,13 +7,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from fixtures import TEXTS, write_csv, write_jsonl
 
 from textmine.errors import TextmineError
 from textmine.ingest import ingest
 from textmine.normalize import is_boilerplate, normalize_text
 from textmine.store import Store
-
-from fixtures import TEXTS, write_csv, write_jsonl
 
 
 def snapshot(db: Path) -> list[tuple]:

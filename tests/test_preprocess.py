@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from textmine import codebook
+from textmine.analysis.preprocess import analyse, load_nlp, theme_terms
+from textmine.analysis.segments import cut
 from textmine.embeddings import create, embed
 from textmine.errors import TextmineError
-from textmine.preprocess import analyse, load_nlp, theme_terms
-from textmine.segments import cut
 from textmine.store import SentenceRow
+from textmine.themes import codebook
 
 
 def terms(text: str) -> list[str]:

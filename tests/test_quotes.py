@@ -13,14 +13,14 @@ from docx import Document
 from openpyxl import load_workbook
 
 from textmine.errors import TextmineError
-from textmine.export import write_csv
-from textmine.filters import Filters
-from textmine.kwic import concordance
-from textmine.model import TrainedModel
-from textmine.pseudonymise import Pseudonymiser
-from textmine.quote_export import QuotePack, query_section, render, theme_section, write
-from textmine.quotes import QuoteIndex, load_index
-from textmine.registry import Registry
+from textmine.exchange.files import write_csv
+from textmine.exchange.quote_pack import QuotePack, query_section, render, theme_section, write
+from textmine.quotes.filters import Filters
+from textmine.quotes.index import QuoteIndex, load_index
+from textmine.quotes.kwic import concordance
+from textmine.quotes.pseudonymise import Pseudonymiser
+from textmine.themes.model import TrainedModel
+from textmine.themes.registry import Registry
 
 DATA = Path(__file__).resolve().parent / "data"
 DANGLING = re.compile(r"^(il|ils|elle|elles|cela|ça|ce dernier|celui-ci|mais|et|donc|car)\b", re.IGNORECASE)

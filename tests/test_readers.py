@@ -5,14 +5,22 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fixtures import (
+    METADATA,
+    TEXTS,
+    write_csv,
+    write_docx,
+    write_docx_folder,
+    write_iramuteq,
+    write_jsonl,
+    write_pdf,
+    write_pdf_folder,
+    write_txt_folder,
+    write_xlsx,
+)
 
 from textmine.ingest import ingest
 from textmine.store import Store
-
-from fixtures import (
-    METADATA, TEXTS, write_csv, write_docx, write_docx_folder, write_iramuteq, write_jsonl,
-    write_pdf, write_pdf_folder, write_txt_folder, write_xlsx,
-)
 
 TABULAR = {
     "csv-utf8": lambda d: write_csv(d / "r.csv"),

@@ -15,9 +15,9 @@ import pytest
 
 from textmine.errors import TextmineError
 from textmine.ingest import ingest
-from textmine.model import TrainedModel
 from textmine.pipeline import TrainOptions, apply, train
-from textmine.registry import Registry
+from textmine.themes.model import TrainedModel
+from textmine.themes.registry import Registry
 from textmine.workspace import Workspace
 
 DEMO = Path(__file__).resolve().parents[1] / "corpora" / "demo"
@@ -209,7 +209,6 @@ def test_tiny_or_identical_corpora_are_refused_with_advice(copy: Workspace, tmp_
 
 def test_an_interrupted_training_leaves_no_model_and_keeps_the_published_one(copy: Workspace, monkeypatch) -> None:
     import textmine.pipeline as pipeline
-
     def crash(*args, **kwargs):  # noqa: ANN002, ANN003
         raise KeyboardInterrupt
 
@@ -224,7 +223,7 @@ def test_an_interrupted_training_leaves_no_model_and_keeps_the_published_one(cop
 
 
 def test_themes_by_year_and_by_group(copy: Workspace, cli) -> None:
-    from textmine.model import themes_by
+    from textmine.themes.model import themes_by
 
     table = themes_by(load(copy), copy.open_store(), "annee")
     assert list(table.index) == list(range(2018, 2026))

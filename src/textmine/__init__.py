@@ -1,4 +1,21 @@
-"""textmine: what a corpus of French testimonies about work keeps saying."""
+"""textmine: what a corpus of French testimonies about work keeps saying.
+
+The package follows the data flow::
+
+    ingest/       files → documents and metadata in the store (one reader per format)
+    analysis/     spaCy French analysis (sentences, lemmas) and segments
+    embeddings/   embedding backends behind one interface, with their cache
+    themes/       BERTopic topics, codebook, metrics, trained models and the models/ folder
+    sentiment/    tone and emotions, backends behind one interface
+    quotes/       quotes for a theme or a query, citations, filters, concordance, pseudonymisation
+    exchange/     files written for users and other tools (quote packs, CSV)
+    views/        what the app screens show, computed from a trained model
+    cli/          the ``textmine`` command, a thin layer over the library
+
+At the root: ``pipeline`` (the only module that knows the order of the stages), ``store``
+(all SQL), ``workspace``, ``errors``, ``normalize`` (one definition of "the same text"),
+``names``, ``jobs`` (background tasks) and ``demo``.
+"""
 
 from .errors import TextmineError
 from .ingest import IngestReport, ingest

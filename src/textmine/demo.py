@@ -53,7 +53,7 @@ DEMO_MODEL = "demo"
 def prepare_demo(workspace, progress=None) -> str:  # noqa: ANN001
     """Ingest the demo corpus and train its model « demo » when absent; returns what was done, in French."""
     from .pipeline import train
-    from .registry import Registry
+    from .themes.registry import Registry
 
     report = ingest_demo(workspace.open_store())
     done = f"Corpus « demo » : {report.added} documents ajoutés."

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TextmineError
-from .registry import write_json_atomic
+from .themes.registry import write_json_atomic
 from .workspace import Workspace
 
 KINDS = ("train", "demo")
@@ -69,7 +69,7 @@ def _check_train(workspace: Workspace, params: dict[str, Any]) -> None:
     """Refuse bad parameters before starting a process (the same checks as ``train``)."""
     from .names import validate_name
     from .pipeline import TrainOptions
-    from .registry import Registry
+    from .themes.registry import Registry
 
     validate_name(params.get("name", ""), "modèle")
     workspace.open_store().corpus_info(params.get("corpus", ""))

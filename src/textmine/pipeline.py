@@ -19,18 +19,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import codebook as codebooks
-from . import embeddings, metrics
+from . import embeddings
+from .analysis.preprocess import analyse_corpus
+from .analysis.segments import MODES, Segment, cut
 from .embeddings.lexical import DEFAULT_WEIGHT, HybridEncoder, LexicalProjection
 from .errors import TextmineError
-from .model import UNASSIGNED, TrainedModel, document_profiles
 from .names import validate_name
-from .preprocess import analyse_corpus
-from .registry import Registry
-from .segments import MODES, Segment, cut
 from .sentiment.base import default_backend as default_sentiment
 from .sentiment.corpus import score_spans
-from .topics import TopicModel, check_size, quiet_bertopic
+from .themes import codebook as codebooks
+from .themes import metrics
+from .themes.model import UNASSIGNED, TrainedModel, document_profiles
+from .themes.registry import Registry
+from .themes.topics import TopicModel, check_size, quiet_bertopic
 from .workspace import Workspace
 
 Progress = Callable[[str, int, int], None]

@@ -7,10 +7,9 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from ..registry import Registry
 from ..store import Store
+from ..themes.registry import Registry
 from ..workspace import Workspace
-
 
 _ARGPARSE_FR: list[tuple[str, str]] = [
     (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),

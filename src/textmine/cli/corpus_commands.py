@@ -52,8 +52,8 @@ def cmd_corpora(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from ..demo import ingest_demo
-    from ..model import TrainedModel
     from ..pipeline import train
+    from ..themes.model import TrainedModel
 
     workspace = Workspace.from_env()
     store = workspace.open_store()

@@ -13,8 +13,8 @@ from ._common import positive_int, registry, stage_printer, table
 
 def cmd_train(args: argparse.Namespace) -> int:
     from ..embeddings import default_backend
-    from ..sentiment import default_backend as default_sentiment
     from ..pipeline import TrainOptions, train
+    from ..sentiment import default_backend as default_sentiment
 
     options = TrainOptions(
         embedding=args.embedding or default_backend(),
@@ -64,7 +64,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    from ..model import TrainedModel, compare
+    from ..themes.model import TrainedModel, compare
 
     models = registry()
     if args.compare:
@@ -128,7 +128,7 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_topics(args: argparse.Namespace) -> int:
-    from ..model import TrainedModel
+    from ..themes.model import TrainedModel
 
     model = TrainedModel.load(registry(), args.model)
     if args.by:
@@ -154,7 +154,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
 
 def _topics_by(model, args: argparse.Namespace) -> int:  # noqa: ANN001
-    from ..model import themes_by
+    from ..themes.model import themes_by
 
     shares = themes_by(model, Workspace.from_env().open_store(), args.by)
     if args.format == "json":
@@ -169,9 +169,9 @@ def _topics_by(model, args: argparse.Namespace) -> int:  # noqa: ANN001
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from ..export import check_writable, write_csv
-    from ..model import TrainedModel
+    from ..exchange.files import check_writable, write_csv
     from ..pipeline import apply
+    from ..themes.model import TrainedModel
 
     check_writable(Path(args.out))
     workspace = Workspace.from_env()
@@ -188,8 +188,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from ..export import check_writable, write_csv
-    from ..model import TrainedModel, assignment_rows
+    from ..exchange.files import check_writable, write_csv
+    from ..themes.model import TrainedModel, assignment_rows
 
     check_writable(Path(args.out))
     model = TrainedModel.load(registry(), args.model)
@@ -206,7 +206,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_themes(args: argparse.Namespace) -> int:
-    from ..model import TrainedModel
+    from ..themes.model import TrainedModel
 
     model = TrainedModel.load(registry(), args.model)
     if args.action == "rename":

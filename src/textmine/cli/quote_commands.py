@@ -19,13 +19,13 @@ _TEXT_FORMATS = ("md", "csv", "json")
 
 
 def _filters(args: argparse.Namespace):  # noqa: ANN202
-    from ..filters import Filters
+    from ..quotes.filters import Filters
 
     return Filters.parse(args.sentiment or (), args.where or ())
 
 
 def _pseudonymiser(args: argparse.Namespace):  # noqa: ANN202
-    from ..pseudonymise import Pseudonymiser
+    from ..quotes.pseudonymise import Pseudonymiser
 
     terms = list(args.mask or [])
     if getattr(args, "mask_file", None):
@@ -37,8 +37,8 @@ def _pseudonymiser(args: argparse.Namespace):  # noqa: ANN202
 
 
 def cmd_quotes(args: argparse.Namespace) -> int:
-    from ..quote_export import QuotePack, query_section, render, theme_section, write
-    from ..quotes import load_index
+    from ..exchange.quote_pack import QuotePack, query_section, render, theme_section, write
+    from ..quotes.index import load_index
 
     if (args.topic is None) == (args.query is None):
         raise TextmineError("Indiquez soit --topic ID (citations d'un thème), soit --query TEXTE (recherche).")
@@ -92,8 +92,8 @@ def _topics(index, values: list[str]) -> list[int]:  # noqa: ANN001
 
 
 def cmd_kwic(args: argparse.Namespace) -> int:
-    from ..kwic import concordance
-    from ..quotes import load_index
+    from ..quotes.index import load_index
+    from ..quotes.kwic import concordance
 
     workspace = Workspace.from_env()
     filters = _filters(args)
@@ -127,12 +127,12 @@ def cmd_kwic(args: argparse.Namespace) -> int:
         writer.writerows([["" if v is None else v for v in r] for r in rows])
         text = out.getvalue()
     if args.out:
-        from ..export import write_csv
+        from ..exchange.files import write_csv
 
         if args.format == "csv":
             write_csv(Path(args.out), header, rows)
         else:
-            from ..export import check_writable
+            from ..exchange.files import check_writable
 
             check_writable(Path(args.out)).write_text(text, encoding="utf-8")
         print(f"{len(rows)} ligne(s) écrites dans {args.out}.")
@@ -142,7 +142,7 @@ def cmd_kwic(args: argparse.Namespace) -> int:
 
 
 def cmd_pseudonymise(args: argparse.Namespace) -> int:
-    from ..export import check_new_file, write_csv
+    from ..exchange.files import check_new_file, write_csv
     from ..ingest.columns import find_column
     from ..ingest.delimited import read_delimited
     from ..ingest.sniff import check_file

@@ -22,7 +22,7 @@ ADDED_COLUMNS = [
 
 
 def cmd_sentiment(args: argparse.Namespace) -> int:
-    from ..export import check_new_file, write_csv
+    from ..exchange.files import check_new_file, write_csv
     from ..ingest.columns import find_column
     from ..ingest.delimited import read_delimited
     from ..ingest.sniff import check_file
@@ -78,7 +78,7 @@ def cmd_sentiment_train(args: argparse.Namespace) -> int:
 
 
 def cmd_sentiment_summary(args: argparse.Namespace) -> int:
-    from ..model import TrainedModel
+    from ..themes.model import TrainedModel
 
     model = TrainedModel.load(registry(), args.model)
     summary = model.sentiment_by(Workspace.from_env().open_store(), args.by)

@@ -12,8 +12,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from ..normalize import content_hash, is_boilerplate, normalize_text
 from ..names import validate_name
+from ..normalize import content_hash, is_boilerplate, normalize_text
 from ..store import Store
 from . import values
 from .columns import choose_text_column, find_column

@@ -65,7 +65,7 @@ class Tone:
 
 def read_tone(texts: list[str], backend: SentimentBackend) -> list[Tone]:
     """Polarity and emotions of each text; empty texts are neutral and flagged."""
-    from ..preprocess import is_french, load_nlp
+    from ..analysis.preprocess import is_french, load_nlp
     from .lexicon import emotions_of, tokens_of
 
     filled = [i for i, t in enumerate(texts) if t and t.strip()]

@@ -58,7 +58,7 @@ def _rows(name: str) -> list[list[str]]:
 def _entries(pairs: list[tuple[str, object]]) -> Entries:
     """Index a lexicon. Expressions are kept as pairs of forms per position,
     (written word, lemma), so that « enfin reconnu » also matches « enfin reconnus »."""
-    from ..preprocess import load_nlp
+    from ..analysis.preprocess import load_nlp
 
     words: dict[str, object] = {}
     multi = [(term, value) for term, value in pairs if len(tokenize_expression(term)) > 1]
@@ -266,7 +266,7 @@ class LexiconBackend:
     name = "lexique.v1"
 
     def predict(self, texts: list[str]) -> list[Polarity]:
-        from ..preprocess import load_nlp
+        from ..analysis.preprocess import load_nlp
 
         results = []
         for doc in load_nlp().pipe(texts, batch_size=64):

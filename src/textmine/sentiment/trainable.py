@@ -200,7 +200,7 @@ def train_from_csv(
     """Train a sentiment model on a labelled CSV and save it as ``models/<name>``; returns its card."""
     from datetime import datetime, timezone
 
-    from ..registry import Registry
+    from ..themes.registry import Registry
 
     registry = Registry(workspace.models_dir)
     texts, labels = read_examples(Path(path), text_column, label_column)

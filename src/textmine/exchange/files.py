@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import TextmineError, os_reason
+from ..errors import TextmineError, os_reason
 
 
 def check_writable(path: Path) -> Path:

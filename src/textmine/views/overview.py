@@ -1,6 +1,6 @@
 """What the theme screens show: sizes, tone, spread over metadata and time, a map of the themes.
 
-Pure functions over a :class:`~textmine.quotes.QuoteIndex` (the model's
+Pure functions over a :class:`~textmine.quotes.index.QuoteIndex` (the model's
 assignments after edits, the corpus metadata and texts) that return pandas
 tables; the Streamlit pages only lay them out. Every function reads results
 computed at training time and never re-embeds anything.
@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import TextmineError
-from .filters import SENTIMENTS
-from .ingest.values import DATE, DECIMAL, INTEGER
-from .model import UNASSIGNED
-from .quotes import QuoteIndex
+from ..errors import TextmineError
+from ..ingest.values import DATE, DECIMAL, INTEGER
+from ..quotes.filters import SENTIMENTS
+from ..quotes.index import QuoteIndex
+from ..themes.model import UNASSIGNED
 
 #: The column read as the year of a document, before any date column.
 YEAR = "annee"

@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..embeddings.base import normalise
+from ..errors import TextmineError
+from ..themes.model import UNASSIGNED, TrainedModel
 from . import query as queries
 from .citations import Citation, Citer, fold
-from .embeddings.base import normalise
-from .errors import TextmineError
 from .filters import Filters
-from .model import UNASSIGNED, TrainedModel
 
 MODES = ("hybride", "semantique", "lexical")
 MIN_WORDS, MAX_WORDS, MAX_WINDOW_WORDS = 6, 60, 80
@@ -391,7 +391,7 @@ class QuoteIndex:
 
 def load_index(workspace, model_name: str | None = None, corpus: str | None = None) -> QuoteIndex:
     """The quote index of a model, by name, or of the model published for ``corpus``."""
-    from .registry import Registry
+    from ..themes.registry import Registry
 
     registry = Registry(workspace.models_dir)
     if model_name is None:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .errors import TextmineError
+from ..errors import TextmineError
 
 MIN_SEGMENTS = 20
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import TextmineError
-from .store import SentenceRow
+from ..errors import TextmineError
+from ..store import SentenceRow
 
 MODES = ("segments", "documents")
 # A document up to this many times the segment size stays whole: a short

@@ -25,11 +25,11 @@ from typing import Any
 
 import pandas as pd
 
-from .citations import fold
-from .errors import TextmineError
-from .filters import TONES, Filters
-from .model import UNASSIGNED, UNASSIGNED_LABEL
-from .quotes import QuoteIndex
+from ..errors import TextmineError
+from ..quotes.citations import fold
+from ..quotes.filters import TONES, Filters
+from ..quotes.index import QuoteIndex
+from ..themes.model import UNASSIGNED, UNASSIGNED_LABEL
 
 PREVIEW_CHARS = 150
 # Light backgrounds, distinct from each other, dark text stays readable on all of them.
@@ -169,7 +169,7 @@ class DocumentBrowser:
     """The documents of a model's corpus, with their segments, main theme and tone, read once.
 
     Args:
-        index: the model's :class:`~textmine.quotes.QuoteIndex` (texts and metadata already loaded).
+        index: the model's :class:`~textmine.quotes.index.QuoteIndex` (texts and metadata already loaded).
     """
 
     def __init__(self, index: QuoteIndex) -> None:

@@ -14,11 +14,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import TextmineError
-from .export import check_writable, replacing
-from .pseudonymise import Pseudonymiser
-from .filters import Filters
-from .quotes import Quote, QuoteIndex, QuoteResult
+from ..errors import TextmineError
+from ..quotes.filters import Filters
+from ..quotes.index import Quote, QuoteIndex, QuoteResult
+from ..quotes.pseudonymise import Pseudonymiser
+from .files import check_writable, replacing
 
 FORMATS = ("md", "csv", "xlsx", "docx", "json")
 _COLUMNS = ["section", "rang", "citation", "source", "document", "organisme", "fonction", "annee", "source_type",

@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFoundError, TextmineError
-from .names import validate_name
+from ..errors import NotFoundError, TextmineError
+from ..names import validate_name
 
 CARD = "card.json"
 PUBLISHED = "published.json"

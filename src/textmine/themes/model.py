@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import TextmineError
+from ..errors import TextmineError
 from .registry import Registry, write_json_atomic
 
 UNASSIGNED = -1
@@ -184,8 +184,8 @@ class TrainedModel:
         """The model's segment encoder (semantic ⊕ lexical), as trained: for new texts and queries."""
         import numpy as np
 
-        from . import embeddings
-        from .embeddings.lexical import HybridEncoder, LexicalProjection
+        from .. import embeddings
+        from ..embeddings.lexical import HybridEncoder, LexicalProjection
 
         params = self.card["parameters"]
         state_path = self.path / "embedder.npz"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import TextmineError
+from ..errors import TextmineError
 
 DEFAULT = "défaut"
 NONE = "aucun"
@@ -132,7 +132,7 @@ def _checked(codebook: Codebook) -> Codebook:
 
 def seed_terms(codebook: Codebook) -> list[list[str]]:
     """Each theme's seed terms turned into theme terms (lemmas, expressions joined)."""
-    from .preprocess import load_nlp, theme_terms
+    from ..analysis.preprocess import load_nlp, theme_terms
 
     nlp = load_nlp()
     seeds = []

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import TextmineError
 from . import query as queries
 from .citations import Citation, Citer, fold
-from .errors import TextmineError
 from .filters import Filters
 
 MAX_CANDIDATES = 20000
@@ -59,7 +59,7 @@ def concordance(
         term: a word, an expression (« perte de sens »), or a word ending in
             ``*`` for every word starting so (« indicat* »).
         lemma: match every form of the word (« dossier » finds « dossiers »).
-        index: a :class:`~textmine.quotes.QuoteIndex` of a model of this
+        index: a :class:`~textmine.quotes.index.QuoteIndex` of a model of this
             corpus, needed to filter by ``topic`` or tone.
         width: characters of context on each side.
         limit: at most this many lines (``total`` counts them all).
@@ -163,7 +163,7 @@ def _locate(text: str, start: int, end: int, words: list[str], pattern) -> list[
 
 def _lemma_occurrences(sentences: list[str], words: list[str]) -> list[list[tuple[int, int]]]:
     """Where the lemmas (or the written words) match, in each sentence, read with spaCy."""
-    from .preprocess import load_nlp
+    from ..analysis.preprocess import load_nlp
 
     found = []
     size = len(words)

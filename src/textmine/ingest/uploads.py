@@ -7,8 +7,8 @@ import shutil
 import uuid
 from pathlib import Path
 
-from .errors import TextmineError
-from .workspace import Workspace
+from ..errors import TextmineError
+from ..workspace import Workspace
 
 ALLOWED = ("csv", "tsv", "txt", "xlsx", "docx", "pdf", "jsonl", "yaml", "yml")
 MAX_BYTES = 200 * 1024 * 1024

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..errors import TextmineError
 from .citations import fold
-from .errors import TextmineError
 
 _TOKEN = re.compile(r"[^\W_]+")
 MAX_LENGTH = 500
@@ -62,6 +62,6 @@ def parse(text: str | None) -> Query:
 
 
 def _lemmas(text: str) -> list[str]:
-    from .preprocess import load_nlp, theme_terms
+    from ..analysis.preprocess import load_nlp, theme_terms
 
     return [t.replace("_", " ") for t in theme_terms(load_nlp()(text), keep_any_pos=True)]

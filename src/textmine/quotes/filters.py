@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import TextmineError
-from .ingest.values import DATE, DECIMAL, INTEGER
+from ..errors import TextmineError
+from ..ingest.values import DATE, DECIMAL, INTEGER
 
 SENTIMENTS = ("negatif", "neutre", "positif")
 TONES = {"negatif": "négatif", "neutre": "neutre", "positif": "positif"}  # as a reader sees them

