@@ -71,3 +71,33 @@ def _longest(columns: list[str], sample: list[dict[str, Any]]) -> str | None:
     if best_mean >= 25 and best_mean >= 2 * runner_up:
         return best
     return None
+
+
+# Prose, as opposed to names, codes, dates and amounts: average non-empty value.
+PROSE_WORDS = 6
+PROSE_CHARS = 30
+
+
+def free_text_columns(columns: list[str], sample: list[dict[str, Any]], separator: str) -> list[str]:
+    """The columns whose values are free text, judged from well-formed rows.
+
+    A column holds free text when one of its values contains the separator (the
+    file had to quote it there), or when its non-empty values read like prose:
+    on average at least 6 words and 30 characters. Names of organisations,
+    codes, dates and amounts stay below; answers to an open question do not.
+
+    Examples:
+        >>> rows = [{"org": "CAF", "avis": "Les dossiers simples partent à la machine désormais"}]
+        >>> free_text_columns(["org", "avis"], rows, ";")
+        ['avis']
+    """
+    found = []
+    for column in columns:
+        cells = [str(v) for v in (row.get(column) for row in sample) if v is not None and str(v).strip()]
+        if not cells:
+            continue
+        words = sum(len(c.split()) for c in cells) / len(cells)
+        chars = sum(len(c) for c in cells) / len(cells)
+        if any(separator in c for c in cells) or (words >= PROSE_WORDS and chars >= PROSE_CHARS):
+            found.append(column)
+    return found

@@ -17,12 +17,14 @@ from ..normalize import content_hash, is_boilerplate, normalize_text
 from ..store import Store
 from . import values
 from .columns import choose_text_column, find_column
+from .delimited import repair_overlong
 from .formats import collect_files, open_source
 from .records import Documents, Record, Table
 
 Progress = Callable[[int], None]
 _SAMPLE_ROWS = 200
 _PROGRESS_EVERY = 10_000
+_SHOWN_LINES = 10
 _to_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -40,6 +42,14 @@ class FileReport:
     boilerplate: int = 0
     text_column: str | None = None
     already_ingested_as: str | None = None
+    repaired: int = 0
+    repaired_lines: list[int] = field(default_factory=list)
+
+    def note_repaired(self, position: int) -> None:
+        """Count a row rebuilt around an unquoted separator; its number is kept for the first few."""
+        self.repaired += 1
+        if len(self.repaired_lines) < _SHOWN_LINES:
+            self.repaired_lines.append(position)
 
 
 @dataclass(slots=True)
@@ -84,6 +94,7 @@ class IngestReport:
             else:
                 column = f", colonne du texte « {f.text_column} »" if f.text_column else ""
                 lines.append(f"  {name} ({f.format}{column}) : {f.read} lu{_s(f.read)}, {f.added} ajouté{_s(f.added)}.")
+        lines += [_repaired_line(f, named=len(self.files) > 1) for f in self.files if f.repaired]
         skipped = empty + dup_import + dup_corpus
         if skipped:
             reasons = [
@@ -114,6 +125,15 @@ class IngestReport:
 
 def _s(n: int) -> str:
     return "s" if n > 1 else ""
+
+
+def _repaired_line(f: FileReport, named: bool) -> str:
+    where = f" dans {Path(f.path).name}" if named else ""
+    numbers = ", ".join(map(str, f.repaired_lines)) + (", …" if f.repaired > len(f.repaired_lines) else "")
+    return (
+        f"Lignes réparées{where} (séparateur dans le texte, sans guillemets) : {f.repaired} "
+        f"(ligne{_s(f.repaired)} {numbers})."
+    )
 
 
 def ingest(
@@ -216,13 +236,20 @@ def _records(
         return _with_original_ids(source.records, id_column) if id_column else source.records
     columns = source.columns
     id_col = find_column(columns, id_column, path.name, "--id-column") if id_column else None
-    sample = list(islice(source.rows, _SAMPLE_ROWS))
+    # CSV rows broken by an unquoted separator come raw: they are rebuilt once the
+    # text column is known, from the sample's well-formed rows.
+    rows = source.rows if source.raw_rows is None else source.raw_rows
+    sample = list(islice(rows, _SAMPLE_ROWS))
+    well_formed = [row for _, row in sample if isinstance(row, dict)]
     if text_column:
         text_col = find_column(columns, text_column, path.name, "--text-column")
     else:
-        text_col = choose_text_column(columns, [row for _, row in sample], path.name, {id_col})
+        text_col = choose_text_column(columns, well_formed, path.name, {id_col})
     file_report.text_column = text_col
-    return _table_records(chain(sample, source.rows), text_col, id_col)
+    fitted = repair_overlong(
+        chain(sample, rows), columns, text_col, well_formed, path.name, file_report.note_repaired
+    )
+    return _table_records(fitted, text_col, id_col)
 
 
 def _with_original_ids(records: Iterator[Record], id_column: str) -> Iterator[Record]:

@@ -1,21 +1,24 @@
-"""CSV and TSV: encoding detected, delimiter sniffed, rows streamed."""
+"""CSV and TSV: encoding detected, delimiter sniffed, rows streamed, unquoted separators repaired."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import CorpusFormatError
-from .records import Table
+from .columns import free_text_columns
+from .records import Overlong, Table
 from .sniff import UNDECODABLE, detect_encoding, encoding_error, ensure_text, read_head
 from .values import clean_header
 
 DELIMITERS = (",", ";", "\t", "|")
 NO_DELIMITER = "\x1f"
 FIELD_LIMIT = 50 * 1024 * 1024
+# Rows that fit the header needed to judge which columns hold free text.
+_MIN_WELL_FORMED = 3
 _DELIMITER_NAMES = {",": "« , »", ";": "« ; »", "\t": "tabulation", "|": "« | »", NO_DELIMITER: "aucun"}
 
 
@@ -61,7 +64,8 @@ def read_delimited(path: Path, **_: Any) -> Table:
     if not header:
         raise CorpusFormatError(f"{path.name} ne contient aucune ligne d'en-tête.")
     columns = clean_header(header)
-    return Table(columns=columns, rows=_records(path, columns, rows, delimiter))
+    raw = _records(path, columns, rows, delimiter)
+    return Table(columns=columns, rows=_refuse_overlong(raw, path.name, len(columns)), raw_rows=raw)
 
 
 def _rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
@@ -83,22 +87,114 @@ def _rows(path: Path, encoding: str, delimiter: str) -> Iterator[list[str]]:
 
 def _records(
     path: Path, columns: list[str], rows: Iterator[list[str]], delimiter: str
-) -> Iterator[tuple[int, dict[str, Any]]]:
+) -> Iterator[tuple[int, dict[str, Any] | Overlong]]:
     width = len(columns)
     # Row 1 is the header: positions are the row numbers a spreadsheet shows.
     for position, row in enumerate(rows, start=2):
-        if len(row) > width:
-            if not any(cell.strip() for cell in row[width:]):
-                row = row[:width]
-            else:
-                raise CorpusFormatError(
-                    f"{path.name}, enregistrement {position} : {len(row)} champs au lieu de "
-                    f"{width} (séparateur {_DELIMITER_NAMES[delimiter]}). Vérifiez les "
-                    "guillemets autour des textes qui contiennent le séparateur."
-                )
         if not any(cell.strip() for cell in row):
             continue
+        while len(row) > width and not row[-1].strip():
+            del row[-1]  # trailing separators, as spreadsheets write after empty cells
+        if len(row) > width:
+            yield position, Overlong(row, delimiter)
+            continue
+        if len(row) < width:
+            raise CorpusFormatError(
+                f"{path.name}, ligne {position} : {_fields(len(row))} au lieu de {width} "
+                f"(séparateur {_DELIMITER_NAMES[delimiter]}). Il manque un séparateur ou une valeur : "
+                "complétez la ligne pour qu'elle ait un champ par colonne de l'en-tête "
+                "(un champ vide suffit)."
+            )
         yield position, dict(zip(columns, row))
+
+
+def _refuse_overlong(
+    rows: Iterator[tuple[int, dict[str, Any] | Overlong]], file_name: str, width: int
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    for position, row in rows:
+        if isinstance(row, Overlong):
+            raise CorpusFormatError(_check_quotes(file_name, position, row, width))
+        yield position, row
+
+
+def repair_overlong(
+    rows: Iterable[tuple[int, dict[str, Any] | Overlong]],
+    columns: list[str],
+    text_column: str,
+    well_formed: list[dict[str, Any]],
+    file_name: str,
+    on_repair: Callable[[int], None],
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows that fit the header, over-long ones rebuilt around an unquoted separator.
+
+    A hand-made CSV often leaves a text such as « à la machine ; il ne reste »
+    unquoted, which splits it. When the text column is the only column of free
+    text, the split is undone: the fields before the text column are taken from
+    the left, those after it from the right, and the text is the fields in
+    between joined with the separator. ``on_repair`` is told each rebuilt row.
+
+    The repair is refused with the line number when it would be a guess: fewer
+    than 3 well-formed rows to judge the columns from, or another column of free
+    text (see :func:`textmine.ingest.columns.free_text_columns`), which could be
+    the one holding the separator.
+
+    Args:
+        rows: ``(position, values)`` from :attr:`Table.raw_rows`.
+        columns: the header.
+        text_column: the column the import takes the text from.
+        well_formed: rows that fitted the header, read before this call (the sample).
+        file_name: for messages.
+        on_repair: called with the position of each rebuilt row.
+
+    Raises:
+        CorpusFormatError: at the first over-long row that cannot be rebuilt.
+    """
+    before = columns.index(text_column)
+    after = len(columns) - before - 1
+    # Copies: downstream, the text and id are popped from the rows this sample shares.
+    sample = [dict(r) for r in well_formed]
+    rivals: list[str] | None = None  # judged at the first over-long row, once
+    for position, row in rows:
+        if not isinstance(row, Overlong):
+            yield position, row
+            continue
+        if len(sample) < _MIN_WELL_FORMED:
+            raise CorpusFormatError(_check_quotes(file_name, position, row, len(columns)))
+        if rivals is None:
+            rivals = [c for c in free_text_columns(columns, sample, row.separator) if c != text_column]
+        if rivals:
+            raise CorpusFormatError(_ambiguous(file_name, position, row, len(columns), text_column, rivals))
+        cells = row.cells
+        end = len(cells) - after
+        text = row.separator.join(cells[before:end])
+        on_repair(position)
+        yield position, dict(zip(columns, [*cells[:before], text, *cells[end:]]))
+
+
+def _fields(n: int) -> str:
+    return f"{n} champ{'s' if n > 1 else ''}"
+
+
+def _check_quotes(file_name: str, position: int, row: Overlong, width: int) -> str:
+    return (
+        f"{file_name}, enregistrement {position} : {len(row.cells)} champs au lieu de "
+        f"{width} (séparateur {_DELIMITER_NAMES[row.separator]}). Vérifiez les "
+        "guillemets autour des textes qui contiennent le séparateur."
+    )
+
+
+def _ambiguous(
+    file_name: str, position: int, row: Overlong, width: int, text_column: str, rivals: list[str]
+) -> str:
+    named = ", ".join(f"« {c} »" for c in rivals)
+    verb = "contient" if len(rivals) == 1 else "contiennent"
+    return (
+        f"{file_name}, ligne {position} : {len(row.cells)} champs au lieu de {width} "
+        f"(séparateur {_DELIMITER_NAMES[row.separator]}). Réparation impossible : le séparateur "
+        f"en trop peut venir de « {text_column} » comme de {named}, qui {verb} aussi du texte libre. "
+        "Mettez ces textes entre guillemets, ou enregistrez de nouveau le fichier en CSV depuis "
+        "votre tableur."
+    )
 
 
 def _csv_reason(exc: csv.Error) -> str:

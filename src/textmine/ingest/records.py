@@ -30,16 +30,33 @@ class Record:
 
 
 @dataclass(slots=True)
+class Overlong:
+    """A CSV/TSV row with more fields than its header, kept as read.
+
+    Where the surplus belongs depends on the text column, which is chosen after
+    reading starts: see :func:`textmine.ingest.delimited.repair_overlong`.
+    """
+
+    cells: list[str]
+    separator: str
+
+
+@dataclass(slots=True)
 class Table:
     """A tabular source (CSV, XLSX, JSONL): a header and rows of values.
 
-    ``rows`` yields ``(position, values)`` where ``values`` follows ``columns``;
-    the text and id columns are chosen later, from the header.
+    ``rows`` yields ``(position, values)`` where ``values`` maps column names to
+    values; the text and id columns are chosen later, from the header.
+
+    ``raw_rows`` (CSV/TSV only, else None) is the same stream, except that a row
+    with more fields than the header comes as :class:`Overlong` instead of
+    stopping the reading with an error. Read one of the two, never both.
     """
 
     columns: list[str]
-    rows: Iterator[tuple[int, list[Any]]]
+    rows: Iterator[tuple[int, dict[str, Any]]]
     position_kind: str = "ligne"
+    raw_rows: Iterator[tuple[int, dict[str, Any] | Overlong]] | None = None
 
 
 @dataclass(slots=True)
@@ -58,7 +75,7 @@ def join_numbered(parts: Iterable[tuple[int, str]]) -> tuple[str, list[tuple[int
 
     Examples:
         >>> join_numbered([(1, " Titre "), (2, ""), (3, "Corps  du texte")])
-        ('Titre\n\nCorps du texte', [(0, 1), (7, 3)])
+        ('Titre\\n\\nCorps du texte', [(0, 1), (7, 3)])
     """
     texts, spans, offset = [], [], 0
     for number, part in parts:
