@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -67,6 +66,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     from ..themes.model import TrainedModel, compare
 
     models = registry()
+    if args.format == "json":
+        return _models_json(models, args)
     if args.compare:
         a, b = (TrainedModel.load(models, n) for n in args.compare)
         rows = [("", a.name, b.name)]
@@ -127,6 +128,30 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
+def _models_json(models, args: argparse.Namespace) -> int:  # noqa: ANN001
+    from ..errors import TextmineError
+    from ..exchange.schemas import dumps
+
+    if args.compare:
+        raise TextmineError("--compare s'affiche en tableau seulement : retirez --format json.")
+    published = set(models.published().values())
+    records = []
+    for name in models.names():
+        card = models.card(name)
+        records.append(
+            {
+                "name": name,
+                "kind": card.get("kind", "themes"),
+                "corpus": card["corpus"]["name"],
+                "published": name in published,
+                "created_at": card["created_at"],
+                "metrics": card["metrics"],
+            }
+        )
+    print(dumps(records))
+    return 0
+
+
 def cmd_topics(args: argparse.Namespace) -> int:
     from ..themes.model import TrainedModel
 
@@ -135,8 +160,9 @@ def cmd_topics(args: argparse.Namespace) -> int:
         return _topics_by(model, args)
     themes = model.themes()
     if args.format == "json":
-        records = themes.to_dict(orient="records")
-        print(json.dumps(records, ensure_ascii=False, indent=2, default=int))
+        from ..exchange.schemas import dumps
+
+        print(dumps(themes.to_dict(orient="records")))
         return 0
     rows = [("thème", "libellé", "codebook", "segments", "documents", "termes clés")]
     rows += [
@@ -158,7 +184,9 @@ def _topics_by(model, args: argparse.Namespace) -> int:  # noqa: ANN001
 
     shares = themes_by(model, Workspace.from_env().open_store(), args.by)
     if args.format == "json":
-        print(shares.reset_index().to_json(orient="records", force_ascii=False, indent=2))
+        from ..exchange.schemas import dumps
+
+        print(dumps(shares.reset_index().to_dict(orient="records")))
     elif args.format == "csv":
         print(shares.to_csv(), end="")
     else:
@@ -293,6 +321,7 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
         description="Liste les modèles entraînés avec leurs mesures de qualité, ou en compare deux.",
     )
     p.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare deux modèles thème par thème")
+    p.add_argument("--format", choices=["table", "json"], default="table", help="format de sortie (défaut table)")
     p.set_defaults(handler=cmd_models)
 
     p = commands.add_parser(

@@ -1,11 +1,10 @@
-"""Commands for authors: quotes, kwic (concordance), pseudonymise."""
+"""Commands for authors: quotes, kwic (concordance), pseudonymise; and schema, the JSON Schemas of json outputs."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import io
-import json
 import sys
 from collections.abc import Iterator
 from itertools import islice
@@ -13,7 +12,7 @@ from pathlib import Path
 
 from ..errors import TextmineError
 from ..workspace import Workspace
-from ._common import positive_int
+from ._common import positive_int, table
 
 _TEXT_FORMATS = ("md", "csv", "json")
 
@@ -118,8 +117,10 @@ def cmd_kwic(args: argparse.Namespace) -> int:
         out.write(f"{len(result.lines)} ligne(s) affichée(s) sur {found} phrase(s) trouvée(s).\n")
         text = out.getvalue()
     elif args.format == "json":
-        text = json.dumps({"terme": args.term, "total": result.total,
-                           "lignes": [dict(zip(header, r)) for r in rows]}, ensure_ascii=False, indent=2)
+        from ..exchange.schemas import dumps
+
+        text = dumps({"terme": args.term, "total": result.total, "partiel": result.partial,
+                      "lignes": [dict(zip(header, r)) for r in rows]}) + "\n"
     else:
         out = io.StringIO()
         writer = csv.writer(out)
@@ -161,8 +162,20 @@ def cmd_pseudonymise(args: argparse.Namespace) -> int:
                 yield [replaced[c][i] if c in replaced else row.get(c) for c in source.columns]
 
     count = write_csv(Path(args.out), source.columns, rows())
-    found = ", ".join(f"{n} {kind}" for kind, n in sorted(pseudonymiser.counts().items())) or "aucune donnée personnelle"
+    found = ", ".join(f"{n} {kind}" for kind, n in sorted(pseudonymiser.counts().items()))
+    found = found or "aucune donnée personnelle"
     print(f"{count} ligne{'s' * (count > 1)} pseudonymisée{'s' * (count > 1)} ({found}) : {args.out}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from ..exchange import schemas
+
+    if args.name is None:
+        rows = [("commande", "schéma JSON")] + [(name, str(schemas.path(name))) for name in schemas.names()]
+        print(table(rows, numeric=set()))
+    else:
+        sys.stdout.write(schemas.path(args.name).read_text(encoding="utf-8"))
     return 0
 
 
@@ -218,3 +231,9 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     p.add_argument("--out", required=True, metavar="FICHIER.csv", help="copie pseudonymisée à écrire")
     add_masks(p)
     p.set_defaults(handler=cmd_pseudonymise)
+
+    p = commands.add_parser("schema", help="schéma JSON d'une sortie --format json",
+                            description="Affiche le schéma JSON (draft 2020-12) de la sortie --format json d'une "
+                            "commande, ou, sans NOM, la liste des schémas et de leurs fichiers.")
+    p.add_argument("name", nargs="?", metavar="NOM", help="commande : quotes, topics, models, corpora…")
+    p.set_defaults(handler=cmd_schema)

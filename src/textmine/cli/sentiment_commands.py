@@ -82,6 +82,11 @@ def cmd_sentiment_summary(args: argparse.Namespace) -> int:
 
     model = TrainedModel.load(registry(), args.model)
     summary = model.sentiment_by(Workspace.from_env().open_store(), args.by)
+    if args.format == "json":
+        from ..exchange.schemas import dumps
+
+        print(dumps(summary.to_dict(orient="records")))
+        return 0
     heading = args.by or "thème"
     rows = [(heading, "segments", "score", "négatif", "neutre", "positif", "émotions")]
     rows += [
@@ -145,4 +150,5 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     )
     p.add_argument("--model", required=True, metavar="NOM", help="modèle de thèmes")
     p.add_argument("--by", metavar="COL", help="métadonnée de regroupement (par défaut : les thèmes)")
+    p.add_argument("--format", choices=["table", "json"], default="table", help="format de sortie (défaut table)")
     p.set_defaults(handler=cmd_sentiment_summary)
