@@ -75,11 +75,14 @@ def test_quotes_for_a_theme_count_pseudonymise_and_export(demo_copy, downloads) 
     app = open_page(CITATIONS)
     assert app.radio(key="citations_by").value == "Par thème"
     assert app.toggle(key="citations_pseudonymise").value is True
-    assert len(app.code) == 10
-    assert all(" » — " in code.value and "doc " in code.value for code in app.code)
+    topic = app.selectbox(key="citations_theme").value
+    available = len(load_index(demo_copy, "demo").for_theme(topic, 10).quotes)
+    assert 1 <= len(app.code) == available <= 10  # as many as the theme has, up to 10
+    assert all(code.value.startswith("« ") and " » — " in code.value and "doc " in code.value for code in app.code)
 
     app = rerun(app.number_input(key="citations_n").set_value(4))
-    assert len(app.code) == 4
+    shown = len(app.code)
+    assert shown == min(4, available)
     assert [b.label for b in app.download_button] == ["CSV", "Excel (XLSX)", "Markdown", "Word (DOCX)"]
     assert sorted(downloads) == sorted(MIME)
     theme = app.selectbox(key="citations_theme")
@@ -90,14 +93,14 @@ def test_quotes_for_a_theme_count_pseudonymise_and_export(demo_copy, downloads) 
 
     first = app.code[0].value.split(" » — ")[0].removeprefix("« ")
     rows = list(csv.reader(io.StringIO(content(downloads["csv"]).decode("utf-8-sig"))))
-    assert len(rows) == 1 + 4 and rows[1][2] == first
+    assert len(rows) == 1 + shown and rows[1][2] == first
     sheet = load_workbook(io.BytesIO(content(downloads["xlsx"]))).active
     assert [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)] == [r[2] for r in rows[1:]]
     markdown = content(downloads["md"]).decode("utf-8")
     assert markdown.startswith("# Citations") and "pseudonymisées" in markdown
     paragraphs = [p.text for p in Document(io.BytesIO(content(downloads["docx"]))).paragraphs]
     assert any(theme.format_func(theme.value) in p for p in paragraphs)
-    assert sum(p.startswith("« ") for p in paragraphs) == 4
+    assert sum(p.startswith("« ") for p in paragraphs) == shown
 
 
 def test_quotes_for_a_query_and_a_masked_name(demo_copy, downloads) -> None:
@@ -156,7 +159,7 @@ def test_a_model_without_sentiment_disables_the_tone_filters(demo_copy) -> None:
 
     app = open_page(CITATIONS)
     assert [m.disabled for m in app.multiselect if m.label == "Ton"] == [True]
-    assert note in [c.value for c in app.caption] and len(app.code) == 10
+    assert note in [c.value for c in app.caption] and len(app.code) >= 1
     app = open_page(DOCUMENTS)
     assert [c.value for c in app.caption].count(note) == 2
     assert set(app.dataframe[0].value["ton"]) == {"—"}

@@ -243,9 +243,11 @@ def test_theme_page_shows_quotes_tone_spread_and_documents(demo_copy: Workspace)
     index = load_index(demo_copy, "demo")
     first = overview.theme_table(index, None).iloc[0]
     assert app.header[0].value.replace("\\", "") == first["label"]
-    assert len(app.text) == 5
-    cited = app.code[0].value.split("\n\n")
-    assert len(cited) == 5 and all(c.startswith("« ") for c in cited)
+    expected = index.for_theme(int(first["topic"]), 5).quotes
+    cited = [code.value for code in app.code]
+    # one presentation everywhere: « text » — source, ready to copy
+    assert 1 <= len(cited) <= 5 and cited == [quote.cited() for quote in expected]
+    assert all(c.startswith("« ") and " » — " in c and "doc " in c for c in cited)
     assert len(app.get("plotly_chart")) == 5  # tones, scores, emotions, by column, over time
     assert len(app.dataframe[0].value) == len(overview.theme_documents(index, int(first["topic"]), None))
     assert not app.info
@@ -255,8 +257,9 @@ def test_number_of_quotes_follows_the_slider(demo_copy: Workspace) -> None:
     app = start(THEME_PAGE)
     app.slider(key="theme_quotes").set_value(2).run()
     assert not app.exception
-    assert len(app.text) == 2
-    assert len(app.code[0].value.split("\n\n")) == 2
+    index = load_index(demo_copy, "demo")
+    topic = int(overview.theme_table(index, None)["topic"].iloc[0])
+    assert 1 <= len(app.code) == len(index.for_theme(topic, 2).quotes) <= 2
 
 
 def test_global_filter_applies_to_quotes_and_documents(demo_copy: Workspace) -> None:
@@ -264,7 +267,7 @@ def test_global_filter_applies_to_quotes_and_documents(demo_copy: Workspace) -> 
     app.multiselect(key=FILTER).select("CAF").run()
     assert not app.exception
     assert set(app.dataframe[0].value["organisme"]) == {"CAF"}
-    assert all(", CAF, " in c for c in app.code[0].value.split("\n\n"))
+    assert all(", CAF, " in code.value for code in app.code)
 
 
 def test_rename_shows_the_new_label_on_both_pages(demo_copy: Workspace) -> None:
@@ -379,4 +382,4 @@ def test_theme_page_without_sentiment_nor_dates(plain_workspace: Workspace, monk
     app = start(THEME_PAGE)
     assert [i.value for i in app.info] == [NO_SENTIMENT, UNDATED]
     assert len(app.get("plotly_chart")) == 1
-    assert len(app.text) >= 1
+    assert len(app.code) >= 1 and all(code.value.startswith("« ") for code in app.code)
