@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
 import os
+import re
 import sys
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 
@@ -90,6 +93,11 @@ def describe_corpus_lines(store: Store, name: str) -> list[str]:
     return lines
 
 
+#: Where ``textmine app`` listens unless ``--host`` says otherwise: this machine only.
+LOCAL_HOST = "127.0.0.1"
+_EVERY_INTERFACE = ("0.0.0.0", "::")
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from ..errors import NotFoundError
 
@@ -98,24 +106,86 @@ def cmd_app(args: argparse.Namespace) -> int:
         raise NotFoundError(
             f"Application introuvable ({app}) : installez textmine depuis son dépôt (pip install -e .)."
         )
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app),
-        "--server.port",
-        str(args.port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.maxUploadSize",
-        "200",
+    warning = exposure_warning(args.host, args.port)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
+    print(f"Application textmine : {app_url(args.host, args.port)} (Ctrl+C pour arrêter)", flush=True)
+    os.execve(sys.executable, streamlit_command(app, args.port, args.host), streamlit_environment(os.environ))
+    return 0  # not reached: execve replaces this process
+
+
+def streamlit_command(app: Path, port: int, host: str = LOCAL_HOST) -> list[str]:
+    """The ``streamlit run`` command line of ``textmine app``, listening on ``host`` only.
+
+    Streamlit sends no usage statistics and prints no banner: when it listens on every
+    interface, its banner asks checkip.amazonaws.com for the machine's public address
+    (``cmd_app`` prints the address itself).
+
+    Examples:
+        >>> streamlit_command(Path("app.py"), 8501)[5:9]
+        ['--server.address', '127.0.0.1', '--server.port', '8501']
+    """
+    return [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.address", host,
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--logger.hideWelcomeMessage", "true",
+        "--server.maxUploadSize", "200",
     ]
-    print(f"Application textmine : http://localhost:{args.port} (Ctrl+C pour arrêter)", flush=True)
-    os.execv(sys.executable, command)
-    return 0  # not reached: execv replaces this process
+
+
+def streamlit_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    """``environ`` for the app's process, Hugging Face's telemetry turned off.
+
+    Not HF_HUB_OFFLINE: a training started from the app with a
+    ``sentence-transformers:`` model must still be able to download it.
+    """
+    return {**environ, "HF_HUB_DISABLE_TELEMETRY": "1"}
+
+
+def exposure_warning(host: str, port: int) -> str | None:
+    """The warning printed when other machines can reach the app; None on a loopback address."""
+    if is_loopback(host):
+        return None
+    where = f"{host} (toutes les adresses de cette machine)" if host in _EVERY_INTERFACE else host
+    return (
+        f"Attention : l'application écoute sur {where}, port {port}, sans mot de passe : quiconque atteint "
+        "cette adresse peut lire tout le corpus. Pour le protéger, placez l'application derrière un proxy "
+        "inverse avec authentification (exemple nginx dans le README, section « Partager l'application »)."
+    )
+
+
+def is_loopback(host: str) -> bool:
+    """True when only this machine can reach ``host``."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def app_url(host: str, port: int) -> str:
+    """The address to open in a browser on this machine."""
+    if host in _EVERY_INTERFACE:
+        host = "localhost"
+    elif ":" in host:  # IPv6
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def host_address(text: str) -> str:
+    """``--host``: an IP address or a machine name."""
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        if re.fullmatch(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?", text):
+            return text
+    raise argparse.ArgumentTypeError(
+        f"adresse invalide « {text} » (une adresse IP comme 127.0.0.1 ou 0.0.0.0, ou un nom de machine)"
+    )
 
 
 def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
@@ -165,7 +235,16 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
         "app",
         prog="textmine app",
         help="lance l'application dans le navigateur",
-        description="Lance l'application Streamlit sur l'espace de travail courant.",
+        description="Lance l'application Streamlit sur l'espace de travail courant. Elle n'écoute que sur "
+        "127.0.0.1 : seule cette machine peut l'ouvrir, sauf avec --host.",
     )
-    p.add_argument("--port", type=port_number, default=8501, metavar="N", help="port local (8501 par défaut)")
+    p.add_argument("--port", type=port_number, default=8501, metavar="N", help="port (8501 par défaut)")
+    p.add_argument(
+        "--host",
+        type=host_address,
+        default=LOCAL_HOST,
+        metavar="ADRESSE",
+        help="adresse d'écoute (127.0.0.1 par défaut) ; 0.0.0.0 rend le corpus lisible par quiconque atteint "
+        "cette machine : mettez alors l'application derrière un proxy inverse avec authentification",
+    )
     p.set_defaults(handler=cmd_app)
