@@ -57,7 +57,7 @@ def real_cli(workspace: Workspace):
     return run
 
 
-DEMO_OPTIONS = dict(embedding="tfidf-svd", seed=3, sentiment="lexique")
+DEMO_OPTIONS = dict(embedding="tfidf-svd", seed=3, sentiment="lexique", stability=2)
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,8 @@ from .workspace import Workspace
 KINDS = ("train", "demo")
 RUNNING, DONE, FAILED, INTERRUPTED = "en cours", "terminé", "échec", "interrompu"
 _STAGES = {"analyse": "Analyse linguistique", "plongements": "Plongements", "thèmes": "Thèmes",
-           "sentiment": "Sentiment", "import": "Import"}
+           "sentiment": "Sentiment", "import": "Import",
+           "stabilité": "Stabilité des thèmes (le modèle est déjà enregistré et utilisable)"}
 
 
 def _folder(workspace: Workspace) -> Path:
@@ -75,7 +76,9 @@ def _check_train(workspace: Workspace, params: dict[str, Any]) -> None:
     workspace.open_store().corpus_info(params.get("corpus", ""))
     TrainOptions(**params.get("options", {}))
     if Registry(workspace.models_dir).exists(params["name"]) and not params.get("replace"):
-        raise TextmineError(f"Le modèle « {params['name']} » existe déjà : choisissez un autre nom ou cochez « remplacer ».")
+        raise TextmineError(
+            f"Le modèle « {params['name']} » existe déjà : choisissez un autre nom ou cochez « remplacer »."
+        )
 
 
 def read(workspace: Workspace, job_id: str) -> dict[str, Any]:
@@ -84,8 +87,11 @@ def read(workspace: Workspace, job_id: str) -> dict[str, Any]:
         raise TextmineError(f"Tâche « {job_id} » introuvable.")
     job = json.loads(path.read_text(encoding="utf-8"))
     if job["status"] == RUNNING and job.get("pid") and not _alive(job["pid"]):
-        job = _update(path, status=INTERRUPTED, finished_at=_now(),
-                      message="La tâche s'est arrêtée sans finir (processus interrompu) : relancez-la.")
+        message = "La tâche s'est arrêtée sans finir (processus interrompu) : relancez-la."
+        if job["stage"] == "stabilité":
+            message = ("La tâche s'est arrêtée pendant la mesure de stabilité : le modèle est enregistré et "
+                       "utilisable, sans mesure de stabilité.")
+        job = _update(path, status=INTERRUPTED, finished_at=_now(), message=message)
     return job
 
 
@@ -109,7 +115,7 @@ def describe(job: dict[str, Any]) -> str:
 
 
 def fraction(job: dict[str, Any]) -> float:
-    order = ["démarrage", "import", "analyse", "plongements", "thèmes", "sentiment"]
+    order = ["démarrage", "import", "analyse", "plongements", "thèmes", "sentiment", "stabilité"]
     if job["status"] == DONE:
         return 1.0
     step = order.index(job["stage"]) if job["stage"] in order else 0
@@ -152,7 +158,10 @@ def run(home: Path, job_id: str) -> int:
             _update(path, stage=stage, done=done, total=total)
 
     try:
-        message = _run_demo(workspace, progress) if job["kind"] == "demo" else _run_train(workspace, job["params"], progress)
+        if job["kind"] == "demo":
+            message = _run_demo(workspace, progress)
+        else:
+            message = _run_train(workspace, job["params"], progress)
     except TextmineError as exc:
         _update(path, status=FAILED, message=str(exc), finished_at=_now())
         return 1
@@ -170,7 +179,10 @@ def _run_train(workspace: Workspace, params: dict[str, Any], progress) -> str:  
     report = train(workspace, params["corpus"], params["name"], TrainOptions(**params.get("options", {})),
                    replace=params.get("replace", False), publish=params.get("publish"), progress=progress)
     shown = " et publié" if report.published else ""
-    return f"Modèle « {report.model} » entraîné{shown} : {report.metrics['themes']} thèmes."
+    steady = ""
+    if report.stability:
+        steady = f", stabilité {report.stability['ari_mean']:.2f}".replace(".", ",")
+    return f"Modèle « {report.model} » entraîné{shown} : {report.metrics['themes']} thèmes{steady}."
 
 
 def _run_demo(workspace: Workspace, progress) -> str:  # noqa: ANN001

@@ -1,7 +1,9 @@
-"""The order of the stages: analyse → segment → embed → topics → codebook → model folder.
+"""The order of the stages: analyse → segment → embed → topics → codebook → model folder → stability.
 
 This is the only module that knows it; the CLI and the app call ``train`` and
-``apply``.
+``apply``. The stability stage runs once the model folder is written (and
+published): the model is usable while the topic model is fitted again with
+other seeds, and the card gains its ``stability`` block at the end.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from .themes import codebook as codebooks
 from .themes import metrics
 from .themes.model import UNASSIGNED, TrainedModel, document_profiles
 from .themes.registry import Registry
+from .themes.stability import DEFAULT_RUNS as STABILITY_RUNS
+from .themes.stability import measure as measure_stability
 from .themes.topics import TopicModel, check_size, quiet_bertopic
 from .workspace import Workspace
 
@@ -51,6 +55,7 @@ class TrainOptions:
     lexical_weight: float = DEFAULT_WEIGHT
     sentiment: str = field(default_factory=default_sentiment)
     eval_label: str | None = None
+    stability: int = STABILITY_RUNS
 
     def __post_init__(self) -> None:
         if self.segment_mode not in MODES:
@@ -61,6 +66,8 @@ class TrainOptions:
             raise TextmineError("--min-topic-size doit valoir au moins 2.")
         if not 0 <= self.lexical_weight <= 2:
             raise TextmineError("--lexical-weight doit être compris entre 0 et 2.")
+        if self.stability < 1:
+            raise TextmineError("--stability doit valoir au moins 1 (1 : pas de mesure de stabilité).")
 
 
 @dataclass
@@ -73,6 +80,15 @@ class TrainReport:
     metrics: dict[str, Any]
     durations: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    stability: dict[str, Any] | None = None
+
+
+class StabilityInterrupted(KeyboardInterrupt):
+    """Interrupted during the stability stage: the model is saved and usable, without stability."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(model)
+        self.model = model
 
 
 def _cache_dir(workspace: Workspace) -> Path:
@@ -125,6 +141,11 @@ def train(
         publish: make it the model the app shows; by default only when the
             corpus has no published model yet.
         progress: called with (stage, done, total).
+
+    The model is written (and published) before the stability stage, which
+    fits the topic model ``options.stability - 1`` more times on the same
+    vectors; an interruption there raises :class:`StabilityInterrupted` and
+    leaves the model as it was, without stability.
 
     Raises:
         TextmineError: with a French message for any input to fix.
@@ -213,7 +234,46 @@ def train(
     shown = publish if publish is not None else corpus not in registry.published()
     if shown:
         registry.publish(name)
-    return TrainReport(name, corpus, shown, card_metrics, card["durations"], warnings)
+    report = TrainReport(name, corpus, shown, card_metrics, dict(card["durations"]), warnings)
+    if options.stability > 1:
+
+        def refit(seed: int) -> list[int]:
+            return TopicModel(options.min_topic_size, seed, seeds).fit(terms, vectors, encoder.encode_terms).topics_
+
+        _add_stability(registry, report, card["created_at"], model.topics_, refit, options, progress)
+    return report
+
+
+def _add_stability(registry: Registry, report: TrainReport, created_at: str, topics: list[int],
+                   refit: Callable[[int], list[int]], options: TrainOptions, progress: Progress | None) -> None:
+    """The stability stage, on a saved model: fit again with seeds seed+1, seed+2…, compare, add to the card.
+
+    ``refit(seed)`` fits the topic model on the vectors already computed and returns its
+    assignments; a fit in which no theme emerges counts as a run where every unit is without theme.
+    """
+    clock = time.perf_counter()
+    seeds = [options.seed + k for k in range(options.stability)]
+    runs = [topics]
+    try:
+        for done, seed in enumerate(seeds[1:]):
+            if progress:
+                progress("stabilité", done, len(seeds) - 1)
+            try:
+                runs.append(refit(seed))
+            except TextmineError:
+                runs.append([UNASSIGNED] * len(topics))
+    except KeyboardInterrupt:
+        raise StabilityInterrupted(report.model) from None
+    if progress:
+        progress("stabilité", len(seeds) - 1, len(seeds) - 1)
+    block = measure_stability(runs, seeds, options.segment_mode)
+    block["seconds"] = report.durations["stability"] = round(time.perf_counter() - clock, 2)
+    if registry.add_to_card(report.model, "stability", block, created_at):
+        report.stability = block
+    else:
+        report.warnings.append(
+            "Le modèle a été remplacé ou supprimé pendant la mesure de stabilité : elle n'a pas été enregistrée."
+        )
 
 
 def _similarities(vectors: np.ndarray, model: TopicModel) -> list[float]:

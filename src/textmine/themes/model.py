@@ -17,6 +17,7 @@ import pandas as pd
 
 from ..errors import TextmineError
 from .registry import Registry, write_json_atomic
+from .stability import after_edits
 
 UNASSIGNED = -1
 UNASSIGNED_LABEL = "Sans thème"
@@ -179,6 +180,22 @@ class TrainedModel:
         frame = pd.DataFrame(rows, columns=["topic", "label", "codebook", "terms", "segments", "documents"])
         frame["share"] = (frame["segments"] / max(1, len(segments))).round(4)
         return frame.sort_values("segments", ascending=False, ignore_index=True)
+
+    def stability(self) -> dict[str, Any] | None:
+        """The card's ``stability`` block (see :mod:`.stability`), None when it was not measured."""
+        return self.card.get("stability")
+
+    def theme_stability(self) -> dict[int, float]:
+        """Stability of each live theme after edits (empty without stability).
+
+        A merged theme gets the mean of its parts weighted by their trained sizes;
+        a deleted theme has none.
+        """
+        block = self.stability()
+        if not block:
+            return {}
+        sizes = self.trained_segments["topic"].value_counts()
+        return after_edits(block["per_theme"], self.mapping(), {int(t): int(n) for t, n in sizes.items()})
 
     def encoder(self, cache_dir: Path | None = None):  # noqa: ANN201
         """The model's segment encoder (semantic ⊕ lexical), as trained: for new texts and queries."""

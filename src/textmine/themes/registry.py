@@ -3,7 +3,8 @@
 A model is written into a hidden temporary folder and renamed into place only
 once complete: an interrupted run leaves no half model, and the published
 model is never touched by a training run. ``published.json`` says which model
-of each corpus the app shows; it is replaced atomically too.
+of each corpus the app shows; it is replaced atomically too, and so is a
+card that gains a block after training (theme stability).
 """
 
 from __future__ import annotations
@@ -93,6 +94,25 @@ class Registry:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
+
+    def add_to_card(self, name: str, key: str, value: Any, created_at: str) -> bool:
+        """Add ``key`` to the card of a model already in place, atomically, touching nothing else.
+
+        Only if the folder still holds the model created at ``created_at`` (the
+        card's timestamp): a model replaced or deleted meanwhile is left as it
+        is, and False returned.
+        """
+        path = self.path(name) / CARD
+        with self._lock():
+            try:
+                card = json.loads(path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                return False
+            if card.get("created_at") != created_at:
+                return False
+            card[key] = value
+            write_json_atomic(path, card)
+        return True
 
     def delete(self, name: str) -> None:
         path = self.require(name)
