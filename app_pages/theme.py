@@ -66,6 +66,8 @@ share, segments, docs = st.columns(3)
 share.metric("Part des segments", overview.percent(row["share"]))
 segments.metric("Segments", int(row["segments"]))
 docs.metric("Documents", int(row["documents"]), help="Documents dont c'est le thème principal")
+if steadiness := overview.theme_stability(index, topic):
+    st.markdown(steadiness, help=overview.stability_help(index))
 if filters:
     st.caption(f"Filtres : {plain(filters.describe())}")
 

@@ -1,6 +1,6 @@
 """Thèmes: the published model's themes at a glance, under the global filters.
 
-A table of the themes (size, tone, trend), then four views: sizes, spread over
+A table of the themes (size, tone, trend, stability across seeds), then four views: sizes, spread over
 a metadata column, evolution over the years, and a map of the themes.
 """
 
@@ -41,6 +41,9 @@ if totals.sentiment:
     shown += ["score", "tones"]
 if years:
     shown.append("trend")
+steadiness = overview.stability_help(index)
+if steadiness:
+    shown.append("stability")
 st.dataframe(
     table,
     column_order=[*shown, "terms"],
@@ -63,6 +66,9 @@ st.dataframe(
         "trend": st.column_config.LineChartColumn(
             f"Évolution {years[0]}–{years[-1]}" if years else "Évolution",
             help="Part du thème chaque année", y_min=0,
+        ),
+        "stability": st.column_config.ProgressColumn(
+            "Stabilité", help=steadiness, format="percent", min_value=0.0, max_value=1.0
         ),
     },
 )

@@ -6,13 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..themes.stability import DEFAULT_RUNS as STABILITY_RUNS
+from ..themes.stability import STABLE
 from ..workspace import Workspace
 from ._common import positive_int, registry, stage_printer, table
 
 
+def _decimal(value: float | None) -> str:
+    """0.82 written the French way (« 0,82 »), « — » when absent."""
+    return "—" if value is None else f"{value:.2f}".replace(".", ",")
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from ..embeddings import default_backend
-    from ..pipeline import TrainOptions, train
+    from ..pipeline import StabilityInterrupted, TrainOptions, train
     from ..sentiment import default_backend as default_sentiment
 
     options = TrainOptions(
@@ -25,17 +32,23 @@ def cmd_train(args: argparse.Namespace) -> int:
         lexical_weight=args.lexical_weight,
         sentiment=args.sentiment or default_sentiment(),
         eval_label=args.eval_label,
+        stability=args.stability,
     )
     progress = stage_printer() if sys.stderr.isatty() else None
-    report = train(
-        Workspace.from_env(),
-        args.corpus,
-        args.model,
-        options,
-        replace=args.replace,
-        publish=args.publish,
-        progress=progress,
-    )
+    try:
+        report = train(
+            Workspace.from_env(),
+            args.corpus,
+            args.model,
+            options,
+            replace=args.replace,
+            publish=args.publish,
+            progress=progress,
+        )
+    except StabilityInterrupted as stop:
+        print(f"\nInterrompu pendant la mesure de stabilité : le modèle « {stop.model} » est enregistré et "
+              "utilisable, sans mesure de stabilité.", file=sys.stderr)
+        return 130
     for warning in report.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
     m = report.metrics
@@ -51,6 +64,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     if "nmi" in m:
         print(
             f"Accord avec « {args.eval_label} » : NMI {m['nmi']:.3f}, AMI {m['ami']:.3f}, ARI {m['ari']:.3f}."
+        )
+    if report.stability:
+        block = report.stability
+        stable = sum(v >= STABLE for v in block["per_theme"].values())
+        print(
+            f"Stabilité sur {block['runs']} entraînements (graines {block['seeds'][0]} à {block['seeds'][-1]}) : "
+            f"ARI moyen {_decimal(block['ari_mean'])}, {stable} thèmes sur {len(block['per_theme'])} retrouvés "
+            f"à {STABLE:.0%} ou plus."
         )
     durations = ", ".join(f"{k} {v:.1f} s" for k, v in report.durations.items())
     print(f"Durées : {durations}.")
@@ -96,7 +117,8 @@ def cmd_models(args: argparse.Namespace) -> int:
     published = set(models.published().values())
     cards = {name: models.card(name) for name in names}
     rows = [
-        ("modèle", "corpus", "publié", "thèmes", "sans thème", "diversité", "NPMI", "NMI", "AMI", "créé le")
+        ("modèle", "corpus", "publié", "thèmes", "sans thème", "diversité", "NPMI", "stabilité", "NMI", "AMI",
+         "créé le")
     ]
     sentiment_rows = [("modèle de sentiment", "exemples", "exactitude", "F1 macro", "créé le")]
     for name, card in cards.items():
@@ -116,13 +138,14 @@ def cmd_models(args: argparse.Namespace) -> int:
                 f"{m['outliers_after']:.0%}",
                 f"{m['diversity']:.2f}",
                 f"{m['coherence_npmi']:.2f}",
+                _decimal((card.get("stability") or {}).get("ari_mean")),
                 str(m.get("nmi", "")),
                 str(m.get("ami", "")),
                 created,
             )
         )
     if len(rows) > 1:
-        print(table(rows, numeric={3, 4, 5, 6, 7, 8}))
+        print(table(rows, numeric={3, 4, 5, 6, 7, 8, 9}))
     if len(sentiment_rows) > 1:
         print(("\n" if len(rows) > 1 else "") + table(sentiment_rows, numeric={1, 2, 3}))
     return 0
@@ -164,9 +187,12 @@ def cmd_topics(args: argparse.Namespace) -> int:
 
         print(dumps(themes.to_dict(orient="records")))
         return 0
-    rows = [("thème", "libellé", "codebook", "segments", "documents", "termes clés")]
+    steady = model.theme_stability()
+    cell = (lambda v: "" if v is None else str(v)) if args.format == "csv" else _decimal
+    rows = [("thème", "libellé", "codebook", "segments", "documents", "stabilité", "termes clés")]
     rows += [
-        (str(r.topic), r.label, r.codebook or "", str(r.segments), str(r.documents), ", ".join(r.terms[:6]))
+        (str(r.topic), r.label, r.codebook if isinstance(r.codebook, str) else "",  # None reads as NaN in pandas 3
+         str(r.segments), str(r.documents), cell(steady.get(r.topic)), ", ".join(r.terms[:6]))
         for r in themes.itertuples()
     ]
     if args.format == "csv":
@@ -175,7 +201,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout)
         writer.writerows(rows)
         return 0
-    print(table(rows, numeric={0, 3, 4}))
+    print(table(rows, numeric={0, 3, 4, 5}))
     return 0
 
 
@@ -305,6 +331,14 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
         help="modèle de sentiment des segments et documents (defaut ; « aucun » pour s'en passer)",
     )
     p.add_argument("--eval-label", metavar="COL", help="colonne de référence pour mesurer NMI, AMI et ARI")
+    p.add_argument(
+        "--stability",
+        type=positive_int,
+        default=STABILITY_RUNS,
+        metavar="N",
+        help=f"entraînements (graines --seed, --seed+1…) comparés pour mesurer la stabilité des thèmes, "
+        f"faits une fois le modèle enregistré ({STABILITY_RUNS} par défaut ; 1 : pas de mesure)",
+    )
     p.add_argument("--replace", action="store_true", help="remplace un modèle du même nom")
     p.add_argument(
         "--publish",
@@ -352,7 +386,8 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
         "export",
         prog="textmine export",
         help="exporte les résultats d'un modèle",
-        description="Exporte les affectations : une ligne par document (id, thème, libellé, part, sentiment, métadonnées).",
+        description="Exporte les affectations : une ligne par document (id, thème, libellé, part, sentiment, "
+        "métadonnées).",
     )
     p.add_argument("what", choices=["assignments"], metavar="assignments", help="ce qu'il faut exporter")
     p.add_argument("--model", required=True, metavar="NOM", help="modèle")

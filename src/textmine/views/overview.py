@@ -29,6 +29,7 @@ from ..ingest.values import DATE, DECIMAL, INTEGER
 from ..quotes.filters import SENTIMENTS
 from ..quotes.index import QuoteIndex
 from ..themes.model import UNASSIGNED
+from ..themes.stability import FRAGILE, STABLE, level
 
 #: The column read as the year of a document, before any date column.
 YEAR = "annee"
@@ -213,8 +214,9 @@ def theme_table(index: QuoteIndex, documents: Documents) -> pd.DataFrame:
     segments, share (of the kept segments), terms (the first six key terms),
     score (mean tone, -1..1), negatif / neutre / positif (shares), tones (the
     three shares as a list), trend (the theme's share per year, oldest first;
-    the years are in ``frame.attrs["years"]``). Tone and trend columns are None
-    when the model has no sentiment or the corpus no year.
+    the years are in ``frame.attrs["years"]``), stability (0..1, see
+    :func:`theme_stability`). Tone, trend and stability columns are None when
+    the model has no sentiment, the corpus no year, the model no stability.
     """
     model, names = index.model, labels(index)
     segments = _segments(index, documents, sentiment=True)
@@ -223,6 +225,7 @@ def theme_table(index: QuoteIndex, documents: Documents) -> pd.DataFrame:
     sizes = segments["topic"].value_counts()
     tones = _tones_by_theme(segments) if "sentiment" in segments else {}
     trend, years = _trend(index, segments)
+    steady = model.theme_stability()
     rows = []
     for topic, label in names.items():
         tone = tones.get(topic, {})
@@ -239,12 +242,26 @@ def theme_table(index: QuoteIndex, documents: Documents) -> pd.DataFrame:
                 **{s: tone.get(s) for s in SENTIMENTS},
                 "tones": [tone.get(s, 0.0) for s in SENTIMENTS] if tones else None,
                 "trend": trend.get(topic, [0.0] * len(years)) if years else None,
+                "stability": steady.get(topic),
             }
         )
     frame = pd.DataFrame(rows)
     frame = frame.sort_values(["segments", "topic"], ascending=[False, True], ignore_index=True)
     frame.attrs["years"] = years
     return frame
+
+
+def stability_help(index: QuoteIndex) -> str | None:
+    """What the « Stabilité » column of the themes table measures; None when the model has no stability."""
+    block = index.model.stability()
+    if not block:
+        return None
+    units = "documents" if block.get("units") == "documents" else "segments"
+    return (
+        f"Part des {units} du thème retrouvés ensemble dans les {block['runs'] - 1} autres entraînements faits "
+        f"avec d'autres graines (recouvrement de Jaccard moyen) : {percent(STABLE, 0)} et plus, thème stable ; "
+        f"moins de {percent(FRAGILE, 0)}, thème fragile."
+    )
 
 
 def _main_themes(index: QuoteIndex, documents: Documents) -> pd.Series:
@@ -416,6 +433,37 @@ def _plane(points: np.ndarray) -> np.ndarray:
 
 
 # -- one theme -------------------------------------------------------------------------
+
+
+def theme_stability(index: QuoteIndex, topic: int) -> str | None:
+    """One sentence on how stable a theme is, or None when the model has no stability.
+
+    The value is the theme's mean best Jaccard overlap with the themes of the
+    runs fitted with other seeds (a merged theme: its parts weighted by size).
+    From 0.7 the theme is stable, under 0.4 fragile, moderately stable between
+    (see :func:`textmine.themes.stability.level`).
+
+    Examples:
+        « Thème stable : retrouvé à 87 % dans 2 autres entraînements avec d'autres graines. »
+    """
+    _check_topic(index, topic)
+    value = index.model.theme_stability().get(topic)
+    if value is None:
+        return None
+    others = index.model.stability()["runs"] - 1
+    where = (
+        "1 autre entraînement avec une autre graine"
+        if others == 1
+        else f"{others} autres entraînements avec d'autres graines"
+    )
+    found = percent(value, 0)
+    return {
+        "stable": f"Thème stable : retrouvé à {found} dans {where}.",
+        "moyen": f"Thème moyennement stable : retrouvé à {found} dans {where} ; ses contours varient "
+                 "d'un entraînement à l'autre.",
+        "fragile": f"Thème fragile : retrouvé à {found} seulement dans {where} ; à lire avec prudence.",
+    }[level(value)]
+
 
 
 def theme_documents(index: QuoteIndex, topic: int, documents: Documents) -> pd.DataFrame:
