@@ -70,6 +70,21 @@ def test_emotions_with_the_words_that_name_them() -> None:
     assert english.flags == ("autre langue",)
 
 
+@pytest.mark.parametrize("text, emotion, named", [
+    ("On constate une baisse de la motivation dans tous les services.", "joie", False),
+    ("Le manque de motivation se voit partout depuis la réforme.", "joie", False),
+    ("Les indicateurs ne reflètent pas l'engagement des agents ni le travail bien fait.", "joie", False),
+    ("Il n'y a que la fierté du travail bien fait qui nous fait tenir.", "joie", True),
+    ("Nous n'avons jamais été aussi fiers de notre équipe.", "joie", True),
+    ("Je suis fière de mon travail, malgré tout.", "joie", True),
+    ("Personne n'est en colère contre les usagers.", "colère", False),
+    ("La colère monte dans les équipes depuis la fermeture de l'accueil.", "colère", True),
+])
+def test_negated_or_decreasing_triggers_name_no_emotion(text: str, emotion: str, named: bool) -> None:
+    (tone,) = read_tone([text], create("lexique"))
+    assert (emotion in tone.emotions) is named, tone.emotions
+
+
 def _examples(path: Path, per_class: int = 12) -> Path:
     rows = [(t, "negatif") for t in NEGATIVE] + [(t, "positif") for t in POSITIVE] + [(t, "neutre") for t in NEUTRAL]
     with path.open("w", encoding="utf-8", newline="") as handle:

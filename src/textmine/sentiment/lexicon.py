@@ -22,6 +22,14 @@ from .base import Polarity, label_of
 _WINDOW_BEFORE = 3
 _WINDOW_AFTER = 2
 _CLAUSE_END = {".", "!", "?", ";", ":", "…"}
+_NE = {"ne", "n'"}
+_NEGATION_CLOSERS = {"pas", "plus", "jamais", "rien", "guère", "point", "aucun", "aucune", "nullement", "personne"}
+_COMPARATIVES = {"aussi", "autant", "si", "tant"}
+# Decrease or absence of what follows: « une baisse de la motivation » names no joy.
+_DECREASE = {"baisse", "baisser", "perte", "perdre", "manque", "manquer", "recul", "reculer", "diminution",
+             "diminuer", "chute", "chuter", "absence", "disparition", "disparaître", "effondrement", "érosion",
+             "déclin", "moins", "faute", "fin", "effriter", "effritement", "s'effriter"}
+_DECREASE_WINDOW = 4
 _SQUASH = 6.0
 _NEUTRAL_BAND = 0.1
 _MIN_UNACCENTED = 4  # shorter accent-free forms are too often other words (« a », « ou », « sur »)
@@ -247,17 +255,58 @@ def squash(total: float) -> float:
 
 
 def emotions_of(tokens: list[Token]) -> dict[str, list[str]]:
-    """Emotions named in the text, with the words that named them (negated ones left out)."""
+    """Emotions named in the text, with the words that named them.
+
+    Left out: a negated trigger (« pas en colère », « les chiffres ne reflètent pas le travail
+    bien fait ») and a trigger said to decrease or be missing (« une baisse de la motivation »,
+    « le manque de fierté »): neither names the emotion as felt.
+    """
     mods = {start: (end, value) for start, end, _, value in find(tokens, modifiers())}
     negations = {j for i, (end, (kind, _)) in mods.items() if kind == "negation" for j in range(i, end)}
+    clause_of = _clauses(tokens)
     found: dict[str, list[str]] = {}
     for start, end, term, emotion in find(tokens, emotion_entries()):
-        if any(j in negations for j in range(max(0, start - _WINDOW_BEFORE), start)):
+        window = range(max(0, start - _WINDOW_BEFORE), start)
+        if any(j in negations and not _compares(tokens, j, start) for j in window):
+            continue
+        if _clause_negated(tokens, clause_of, start) or _decreased(tokens, clause_of, start):
             continue
         found.setdefault(str(emotion), [])
         if term not in found[str(emotion)]:
             found[str(emotion)].append(term)
     return found
+
+
+def _clause_negated(tokens: list[Token], clause_of: list[int], start: int) -> bool:
+    """« ne … pas / plus / jamais / rien » earlier in the trigger's clause, closed before it.
+
+    « ne … que » only restricts (« il n'y a que la fierté du travail bien fait ») and
+    « jamais … aussi » compares (« jamais été aussi fiers »): neither negates.
+    """
+    first = start
+    while first > 0 and clause_of[first - 1] == clause_of[start]:
+        first -= 1
+    for i in range(first, start):
+        if tokens[i].word not in _NE:
+            continue
+        closers = [j for j in range(i + 1, start) if tokens[j].word in _NEGATION_CLOSERS]
+        if closers and not _compares(tokens, closers[0], start):
+            return True
+    return False
+
+
+def _compares(tokens: list[Token], negation: int, start: int) -> bool:
+    """« jamais … aussi » before the trigger: a comparison, not a negation."""
+    return tokens[negation].word == "jamais" and any(t.word in _COMPARATIVES for t in tokens[negation + 1 : start])
+
+
+def _decreased(tokens: list[Token], clause_of: list[int], start: int) -> bool:
+    """A word of decrease or absence just before the trigger, in its clause (« baisse de la »)."""
+    return any(
+        tokens[j].lemma in _DECREASE or tokens[j].word in _DECREASE
+        for j in range(max(0, start - _DECREASE_WINDOW), start)
+        if clause_of[j] == clause_of[start]
+    )
 
 
 class LexiconBackend:
