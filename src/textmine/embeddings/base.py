@@ -2,7 +2,7 @@
 
 A backend turns texts into L2-normalised float32 vectors. Names are strings a
 user types and a model card stores: ``e5-small`` (default),
-``tfidf-svd``, ``sentence-transformers:<model name or path>``.
+``use-multilingual``, ``tfidf-svd``, ``sentence-transformers:<model name or path>``.
 """
 
 from __future__ import annotations
@@ -55,6 +55,10 @@ def create(spec: str) -> Embedder:
         from .e5 import E5Small
 
         return E5Small()
+    if kind == "use-multilingual" and not argument:
+        from .use import UniversalSentenceEncoder
+
+        return UniversalSentenceEncoder()
     if kind == "tfidf-svd" and not argument:
         from .tfidf import TfidfSvd
 
@@ -65,7 +69,8 @@ def create(spec: str) -> Embedder:
         return SentenceTransformerBackend(argument)
     raise TextmineError(
         f"Modèle de plongement inconnu « {spec} ». Choix possibles : e5-small (par défaut, hors "
-        "ligne), tfidf-svd (rapide, sans modèle), sentence-transformers:<nom ou chemin du modèle>."
+        "ligne), use-multilingual (hors ligne, rapide), tfidf-svd (rapide, sans modèle), "
+        "sentence-transformers:<nom ou chemin du modèle>."
     )
 
 
