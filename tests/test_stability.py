@@ -305,3 +305,33 @@ def test_the_job_shows_the_stability_stage(workspace: Workspace) -> None:
     assert job["status"] == jobs.INTERRUPTED
     assert job["message"] == ("La tâche s'est arrêtée pendant la mesure de stabilité : le modèle est enregistré et "
                               "utilisable, sans mesure de stabilité.")
+
+
+def test_a_refit_without_key_terms_assigns_exactly_as_the_full_fit() -> None:
+    """Stability refits skip the key terms: the assignments must not change for it."""
+    import zlib
+
+    import numpy as np
+
+    from textmine.themes.topics import TopicModel
+
+    rng = np.random.default_rng(0)
+    words = [f"mot{i}" for i in range(60)]
+    centres = rng.normal(size=(4, 24))
+    vectors, terms = [], []
+    for k in range(4):
+        for _ in range(30):
+            vectors.append(centres[k] + 0.4 * rng.normal(size=24))
+            own, shared = rng.choice(words[15 * k : 15 * k + 15], size=4), rng.choice(words[:20], size=3)
+            terms.append(" ".join([*own, *shared]))
+    vectors = np.array(vectors)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+
+    def encode(texts: list[str]) -> np.ndarray:
+        out = np.array([[(zlib.crc32(w.encode()) % 97 + 1) / 97 for w in (t.split() * 24)[:24]] for t in texts])
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    full = TopicModel(min_topic_size=5, random_state=3).fit(terms, vectors, encode)
+    light = TopicModel(min_topic_size=5, random_state=3, represent=False).fit(terms, vectors, encode)
+    assert light.topics_ == full.topics_ and light.topics_original_ == full.topics_original_
+    assert len(set(full.topics_)) >= 2

@@ -238,7 +238,8 @@ def train(
     if options.stability > 1:
 
         def refit(seed: int) -> list[int]:
-            return TopicModel(options.min_topic_size, seed, seeds).fit(terms, vectors, encoder.encode_terms).topics_
+            again = TopicModel(options.min_topic_size, seed, seeds, represent=False)
+            return again.fit(terms, vectors, encoder.encode_terms).topics_
 
         _add_stability(registry, report, card["created_at"], model.topics_, refit, options, progress)
     return report

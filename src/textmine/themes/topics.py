@@ -82,6 +82,8 @@ class TopicModel:
         random_state: seed of UMAP and of the representation models.
         seed_terms: per codebook theme, its seed terms (as theme terms), to guide the model.
         reduce_outliers: give outlier segments their nearest theme.
+        represent: compute key terms (KeyBERT-inspired, MMR); without them only the
+            assignments are fitted — all a stability refit needs, several times faster.
 
     Examples:
         >>> model = TopicModel(min_topic_size=5, random_state=1)
@@ -95,11 +97,13 @@ class TopicModel:
         random_state: int = 42,
         seed_terms: list[list[str]] | None = None,
         reduce_outliers: bool = True,
+        represent: bool = True,
     ) -> None:
         self.min_topic_size = min_topic_size
         self.random_state = random_state
         self.seed_terms = seed_terms
         self.reduce_outliers = reduce_outliers
+        self.represent = represent
 
     def fit(
         self, terms: list[str], embeddings: np.ndarray, encode: Callable[[list[str]], np.ndarray]
@@ -133,10 +137,11 @@ class TopicModel:
         if self.reduce_outliers and -1 in topics:
             with quiet_bertopic():
                 topics = model.reduce_outliers(terms, topics, strategy="embeddings", embeddings=embeddings)
-                model.update_topics(
-                    terms, topics=topics, vectorizer_model=model.vectorizer_model,
-                    ctfidf_model=model.ctfidf_model, representation_model=model.representation_model,
-                )
+                if self.represent:
+                    model.update_topics(
+                        terms, topics=topics, vectorizer_model=model.vectorizer_model,
+                        ctfidf_model=model.ctfidf_model, representation_model=model.representation_model,
+                    )
         self.topics_ = list(int(t) for t in topics)
         self.model_ = model
         self.topic_embeddings_ = self._topic_embeddings(embeddings)
@@ -173,7 +178,7 @@ class TopicModel:
             representation_model=[
                 KeyBERTInspired(top_n_words=10, nr_candidate_words=40, random_state=self.random_state),
                 MaximalMarginalRelevance(diversity=0.3, top_n_words=10),
-            ],
+            ] if self.represent else None,
             seed_topic_list=seeds or None,
             top_n_words=10,
         )
