@@ -31,6 +31,7 @@ from .sentiment.base import default_backend as default_sentiment
 from .sentiment.corpus import score_spans
 from .themes import codebook as codebooks
 from .themes import metrics
+from .themes.labels import characteristic_segments, label_themes
 from .themes.model import UNASSIGNED, TrainedModel, document_profiles
 from .themes.registry import Registry
 from .themes.stability import DEFAULT_RUNS as STABILITY_RUNS
@@ -192,7 +193,8 @@ def train(
     if progress:
         progress("thèmes", 0, 1)
     model = TopicModel(options.min_topic_size, options.seed, seeds).fit(terms, vectors, encoder.encode_terms)
-    themes = _describe_themes(model, codebook, seeds, encoder)
+    similarity = _similarities(vectors, model)
+    themes = _describe_themes(model, codebook, seeds, encoder, texts, similarity)
     durations["topics"] = time.perf_counter() - clock
 
     segment_frame = pd.DataFrame({
@@ -201,7 +203,7 @@ def train(
         "end": [s.end for s in segments],
         "topic": model.topics_,
         "topic_original": model.topics_original_,
-        "similarity": _similarities(vectors, model),
+        "similarity": similarity,
     })
     main = _main_themes(model, segments, vectors, whole, document_vectors)
     documents = document_profiles(segment_frame, main)
@@ -285,7 +287,8 @@ def _similarities(vectors: np.ndarray, model: TopicModel) -> list[float]:
     ]
 
 
-def _describe_themes(model: TopicModel, codebook: codebooks.Codebook, seeds, encoder) -> list[dict[str, Any]]:  # noqa: ANN001
+def _describe_themes(model: TopicModel, codebook: codebooks.Codebook, seeds, encoder,  # noqa: ANN001
+                     texts: list[str], similarity: list[float]) -> list[dict[str, Any]]:
     topics = sorted(set(model.topics_) - {UNASSIGNED})
     ctfidf = {t: model.ctfidf_terms(t) for t in topics}
     keys = {t: [term for term, _ in model.key_terms(t)] for t in topics}
@@ -295,6 +298,11 @@ def _describe_themes(model: TopicModel, codebook: codebooks.Codebook, seeds, enc
         centres = np.vstack([model.topic_embeddings_[t] for t in topics])
         matches = codebooks.match_topics(ctfidf, seeds, codebook, centres @ theme_vectors.T)
     labels = _labels(topics, keys, matches)
+    others = [t for t in topics if t not in labels]
+    if others:
+        samples = characteristic_segments(model.topics_, similarity)
+        labels |= label_themes({t: [texts[i] for i in idx] for t, idx in samples.items()},
+                               {t: dict(model.ctfidf_terms(t, 50)) for t in others}, keys, taken=labels.values())
     return [
         {
             "id": t,
@@ -309,16 +317,13 @@ def _describe_themes(model: TopicModel, codebook: codebooks.Codebook, seeds, enc
 
 
 def _labels(topics: list[int], keys: dict[int, list[str]], matches) -> dict[int, str]:  # noqa: ANN001
-    """Codebook name for the best match of each codebook theme, key terms otherwise."""
+    """Codebook name for the best match of each codebook theme; the others are left to ``label_themes``."""
     labels: dict[int, str] = {}
     by_theme: dict[str, list[int]] = {}
     for t in topics:
         match = matches.get(t)
         if match and match.theme:
             by_theme.setdefault(match.theme, []).append(t)
-        else:
-            words = [k.replace("_", " ") for k in keys[t][:3]] or [f"thème {t}"]
-            labels[t] = ", ".join(words)[:1].upper() + ", ".join(words)[1:]
     for theme, members in by_theme.items():
         members.sort(key=lambda t: matches[t].score, reverse=True)
         labels[members[0]] = theme
