@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from textmine.demo import ingest_demo
@@ -35,7 +36,10 @@ def test_demo_command_ingests_trains_once_and_shows_themes(cli, workspace, monke
     assert status == 0
     assert out.startswith("Corpus « demo » : 490 documents ajoutés.")
     assert "Entraînement du modèle de thèmes « demo » (quelques minutes la première fois)…" in out
-    card = (workspace.models_dir / "demo" / "card.json").stat().st_mtime
+    card_path = workspace.models_dir / "demo" / "card.json"
+    # the variables set after import are honoured (the default options are read at each call)
+    assert json.loads(card_path.read_text(encoding="utf-8"))["parameters"]["embedding"] == "tfidf-svd"
+    card = card_path.stat().st_mtime
     status, out, _ = cli("demo")
     assert out.startswith("Corpus « demo » : 0 document ajouté.")
     assert "  annee [entier, 490 documents] : de 2018 à 2025" in out.splitlines()

@@ -125,7 +125,7 @@ def train(
     workspace: Workspace,
     corpus: str,
     name: str,
-    options: TrainOptions = TrainOptions(),
+    options: TrainOptions | None = None,
     *,
     replace: bool = False,
     publish: bool | None = None,
@@ -137,7 +137,8 @@ def train(
         workspace: the workspace holding the corpus.
         corpus: corpus name.
         name: model name; an existing model is refused unless ``replace``.
-        options: training parameters.
+        options: training parameters; by default read when called, so that
+            ``TEXTMINE_EMBEDDING`` and ``TEXTMINE_SENTIMENT`` set after import count.
         replace: overwrite a model of the same name.
         publish: make it the model the app shows; by default only when the
             corpus has no published model yet.
@@ -151,6 +152,7 @@ def train(
     Raises:
         TextmineError: with a French message for any input to fix.
     """
+    options = options or TrainOptions()
     validate_name(name, "modèle")
     registry = Registry(workspace.models_dir)
     if registry.exists(name) and not replace:
