@@ -5,10 +5,10 @@ The package follows the data flow::
     ingest/       files → documents and metadata in the store (one reader per format)
     analysis/     spaCy French analysis (sentences, lemmas) and segments
     embeddings/   embedding backends behind one interface, with their cache
-    themes/       BERTopic topics, codebook, metrics, trained models and the models/ folder
+    themes/       BERTopic topics, labels, stability, codebook, metrics, trained models and models/
     sentiment/    tone and emotions, backends behind one interface
     quotes/       quotes for a theme or a query, citations, filters, concordance, pseudonymisation
-    exchange/     files written for users and other tools (quote packs, CSV)
+    exchange/     files written for users and other tools (quote packs, CSV, JSON Schemas)
     views/        what the app screens show, computed from a trained model
     cli/          the ``textmine`` command, a thin layer over the library
 
