@@ -1,4 +1,4 @@
-"""Model commands: train, models, topics, apply, export, publish, themes."""
+"""Model commands: train, models, topics, apply, publish, themes."""
 
 from __future__ import annotations
 
@@ -241,18 +241,6 @@ def cmd_apply(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from ..exchange.files import check_writable, write_csv
-    from ..themes.model import TrainedModel, assignment_rows
-
-    check_writable(Path(args.out))
-    model = TrainedModel.load(registry(), args.model)
-    header, rows = assignment_rows(model, Workspace.from_env().open_store())
-    count = write_csv(Path(args.out), header, rows)
-    print(f"{count} documents exportés dans {args.out}.")
-    return 0
-
-
 def cmd_publish(args: argparse.Namespace) -> int:
     corpus = registry().publish(args.model)
     print(f"« {args.model} » est désormais le modèle publié du corpus « {corpus} ».")
@@ -381,18 +369,6 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     p.add_argument("--corpus", required=True, metavar="NOM", help="corpus à classer")
     p.add_argument("--out", required=True, metavar="FICHIER.csv", help="fichier CSV à écrire")
     p.set_defaults(handler=cmd_apply)
-
-    p = commands.add_parser(
-        "export",
-        prog="textmine export",
-        help="exporte les résultats d'un modèle",
-        description="Exporte les affectations : une ligne par document (id, thème, libellé, part, sentiment, "
-        "métadonnées).",
-    )
-    p.add_argument("what", choices=["assignments"], metavar="assignments", help="ce qu'il faut exporter")
-    p.add_argument("--model", required=True, metavar="NOM", help="modèle")
-    p.add_argument("--out", required=True, metavar="FICHIER.csv", help="fichier CSV à écrire")
-    p.set_defaults(handler=cmd_export)
 
     p = commands.add_parser(
         "publish",
