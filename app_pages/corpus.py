@@ -15,6 +15,7 @@ from textmine.themes.model import TrainedModel, compare
 SHOWN = 200
 EMBEDDINGS = {
     "e5-small": "e5-small : sens des phrases, recommandé (lent la première fois, puis en cache)",
+    "use-multilingual": "use-multilingual : sens des phrases, 3 à 10 fois plus rapide qu'e5-small",
     "tfidf-svd": "tfidf-svd : mots seulement, très rapide",
     "sentence-transformers": "sentence-transformers : un modèle de votre choix (nom ou dossier)",
 }

