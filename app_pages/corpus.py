@@ -147,8 +147,9 @@ with tab_train:
             name = st.text_input("Nom du modèle", placeholder="ex. enquete-2025-v1")
             embedding = st.selectbox("Plongements", list(EMBEDDINGS), format_func=EMBEDDINGS.get)
             custom = st.text_input("Modèle sentence-transformers (si choisi)", placeholder="nom ou dossier")
-            codebook = st.selectbox("Codebook", ["défaut", "aucun", "fichier"],
-                                    format_func={"défaut": "codebook par défaut (12 thèmes du travail)",
+            codebook = st.selectbox("Codebook", ["auto", "défaut", "aucun", "fichier"],
+                                    format_func={"auto": "codebook par défaut, s'il correspond au corpus",
+                                                 "défaut": "codebook par défaut, imposé (12 thèmes du travail)",
                                                  "aucun": "aucun", "fichier": "mon fichier YAML ou CSV"}.get)
             codebook_file = st.file_uploader("Fichier du codebook", type=["yaml", "yml", "csv"])
             left, right = st.columns(2)
@@ -165,7 +166,7 @@ with tab_train:
                 spec = f"sentence-transformers:{custom.strip()}" if embedding == "sentence-transformers" else embedding
                 if embedding == "sentence-transformers" and not custom.strip():
                     raise TextmineError("Indiquez le nom ou le dossier du modèle sentence-transformers.")
-                book = {"défaut": None, "aucun": "aucun"}.get(codebook)
+                book = {"auto": None, "défaut": "défaut", "aucun": "aucun"}.get(codebook)
                 if codebook == "fichier":
                     if codebook_file is None:
                         raise TextmineError("Choisissez le fichier du codebook.")
@@ -179,6 +180,15 @@ with tab_train:
                            "continuer à utiliser l'application.")
             except TextmineError as exc:
                 st.error(str(exc))
+
+def codebook_cell(book: dict) -> str:
+    """« a guidé (63 % des segments) », « n'a pas guidé (17 %…) » or « aucun »."""
+    fit = book.get("fit")
+    if not fit:
+        return "aucun"
+    share = f"{fit['share']:.0%}".replace("%", " %")
+    return f"a guidé ({share} des segments)" if book.get("used") else f"n'a pas guidé ({share} des segments)"
+
 
 with tab_models:
     models = registry()
@@ -194,6 +204,7 @@ with tab_models:
                          "publié": published.get(card["corpus"]["name"]) == n,
                          "plongements": card["parameters"].get("embedding"),
                          "sentiment": card.get("sentiment_backend") or "—",
+                         "codebook": codebook_cell(card.get("codebook", {})),
                          **{label: card["metrics"].get(key) for key, label in METRICS.items()},
                          "créé le": card["created_at"][:16].replace("T", " ")})
         st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
@@ -201,6 +212,8 @@ with tab_models:
         left, right = st.columns([3, 1])
         with left.expander("Fiche complète (paramètres, mesures, versions)"):
             st.json(models.card(chosen))
+        if reason := models.card(chosen).get("codebook", {}).get("reason"):
+            left.caption(f"Codebook : {reason}")
         if right.button("Publier ce modèle", disabled=chosen in published.values()):
             try:
                 corpus = models.publish(chosen)

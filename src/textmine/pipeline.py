@@ -82,6 +82,7 @@ class TrainReport:
     durations: dict[str, float]
     warnings: list[str] = field(default_factory=list)
     stability: dict[str, Any] | None = None
+    codebook: dict[str, Any] = field(default_factory=dict)
 
 
 class StabilityInterrupted(KeyboardInterrupt):
@@ -165,6 +166,7 @@ def train(
             f"{', '.join(info.columns) or 'aucune'}."
         )
     codebook = codebooks.load(options.codebook)  # fail on a bad codebook before the long work
+    seeds = codebooks.seed_terms(codebook) if codebook.themes else None
     durations: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -172,6 +174,7 @@ def train(
     segments, counts = collect_segments(store, corpus, options)
     durations["analyse"] = time.perf_counter() - clock
     check_size(len(segments), options.min_topic_size)  # before the long embedding stage
+    codebook_block, codebook, seeds = _codebook_fit(codebook, seeds, segments, options.codebook)
     warnings = []
     if counts["non_french"]:
         warnings.append(
@@ -191,7 +194,6 @@ def train(
     durations["embeddings"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
-    seeds = codebooks.seed_terms(codebook) if codebook.themes else None
     if progress:
         progress("thèmes", 0, 1)
     model = TopicModel(options.min_topic_size, options.seed, seeds).fit(terms, vectors, encoder.encode_terms)
@@ -227,7 +229,7 @@ def train(
         "parameters": {**asdict(options), "embedding_name": embedder.name,
                        "min_topic_size_effective": model.min_topic_size_},
         "sentiment_backend": sentiment_backend,
-        "codebook": codebook.to_json(),
+        "codebook": {**codebook.to_json(), **codebook_block},
         "metrics": card_metrics,
         "durations": {k: round(v, 2) for k, v in durations.items()},
         "versions": _versions(),
@@ -238,7 +240,8 @@ def train(
     shown = publish if publish is not None else corpus not in registry.published()
     if shown:
         registry.publish(name)
-    report = TrainReport(name, corpus, shown, card_metrics, dict(card["durations"]), warnings)
+    report = TrainReport(name, corpus, shown, card_metrics, dict(card["durations"]), warnings,
+                         codebook=codebook_block)
     if options.stability > 1:
 
         def refit(seed: int) -> list[int]:
@@ -279,6 +282,28 @@ def _add_stability(registry: Registry, report: TrainReport, created_at: str, top
         report.warnings.append(
             "Le modèle a été remplacé ou supprimé pendant la mesure de stabilité : elle n'a pas été enregistrée."
         )
+
+
+def _codebook_fit(codebook: codebooks.Codebook, seeds: list[list[str]] | None, segments: list[Segment],
+                  asked: str | None) -> tuple[dict[str, Any], codebooks.Codebook, list[list[str]] | None]:
+    """Whether the codebook guides this training: always when named, else only when the corpus fits it.
+
+    Returns the card's block (mode, measured fit, whether it was used) and the codebook
+    and seeds to train with (none when the default codebook does not fit the corpus).
+    """
+    if not seeds:
+        return {"mode": "aucun", "used": False}, codebook, None
+    found = codebooks.fit(codebook, seeds, [s.terms for s in segments])
+    block = {"mode": "demandé" if asked else "automatique", "fit": found.to_json(), "used": True}
+    if asked is None and not found.fits:
+        block["used"] = False
+        block["reason"] = (
+            f"{found.share:.0%} des segments seulement contiennent un terme du codebook par défaut "
+            f"(seuil {found.threshold:.0%}) : le corpus n'en parle pas assez pour qu'il guide les thèmes. "
+            "Ajoutez --codebook défaut pour l'imposer."
+        )
+        return block, codebooks.Codebook(source=codebook.source), None
+    return block, codebook, seeds
 
 
 def _similarities(vectors: np.ndarray, model: TopicModel) -> list[float]:

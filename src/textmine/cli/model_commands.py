@@ -61,6 +61,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         f"Diversité {m['diversity']:.2f}, cohérence NPMI {m['coherence_npmi']:.2f}, "
         f"{m['codebook_matched']} thèmes reliés au codebook."
     )
+    book = report.codebook
+    if "fit" in book:
+        print(
+            f"Codebook : {book['fit']['share']:.0%} des segments contiennent un de ses termes "
+            f"(seuil {book['fit']['threshold']:.0%}) ; "
+            + ("il a guidé les thèmes." if book["used"]
+               else "il n'a pas guidé les thèmes (--codebook défaut l'impose).")
+        )
     if "nmi" in m:
         print(
             f"Accord avec « {args.eval_label} » : NMI {m['nmi']:.3f}, AMI {m['ami']:.3f}, ARI {m['ari']:.3f}."
@@ -285,7 +293,8 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     p.add_argument(
         "--codebook",
         metavar="FICHIER",
-        help="codebook YAML ou CSV (défaut : celui de textmine ; « aucun » pour s'en passer)",
+        help="« défaut » (celui de textmine), « aucun » ou un fichier YAML ou CSV ; sans l'option, le codebook "
+        "par défaut guide les thèmes seulement si le corpus en parle (35 %% des segments ou plus)",
     )
     p.add_argument(
         "--min-topic-size",
