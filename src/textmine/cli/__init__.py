@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import TextmineError
-from . import corpus_commands, export_commands, model_commands, quote_commands, sentiment_commands
+from . import corpus_commands, exchange_commands, export_commands, model_commands, quote_commands, sentiment_commands
 from ._common import FrenchParser
 
 
@@ -31,6 +31,7 @@ def build_parser() -> FrenchParser:
     sentiment_commands.register(commands)
     quote_commands.register(commands)
     export_commands.register(commands)
+    exchange_commands.register(commands)
     return parser
 
 

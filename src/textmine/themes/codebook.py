@@ -62,6 +62,10 @@ def load(spec: str | None) -> Codebook:
     path = Path(spec)
     if not path.is_file():
         raise TextmineError(f"Codebook introuvable : {path}.")
+    if path.suffix.lower() in (".qdc", ".qdpx"):  # REFI-QDA, from NVivo, ATLAS.ti, MAXQDA, Taguette…
+        from ..exchange.refiqda import read_qdc
+
+        return read_qdc(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
