@@ -11,7 +11,15 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import TextmineError
-from . import corpus_commands, exchange_commands, export_commands, model_commands, quote_commands, sentiment_commands
+from . import (
+    corpus_commands,
+    exchange_commands,
+    export_commands,
+    model_commands,
+    quote_commands,
+    report_commands,
+    sentiment_commands,
+)
 from ._common import FrenchParser
 
 
@@ -32,6 +40,7 @@ def build_parser() -> FrenchParser:
     quote_commands.register(commands)
     export_commands.register(commands)
     exchange_commands.register(commands)
+    report_commands.register(commands)
     return parser
 
 
