@@ -1,0 +1,348 @@
+"""A Reinert classification of a corpus, from its words to a recorded run, and reading it back.
+
+``classify`` does the computation on tokens (segmentation, binary table,
+simple or double CHD, profiles); ``run_reinert`` reads the corpus from the
+workspace and records the result with ``runs.save_run``; ``load_reinert``
+reads a recorded run for the CLI and the app.
+
+A run folder (``analyses/reinert/<name>/``) holds:
+
+- ``documents.csv``: ``document_id,classe``, the class most of the document's
+  classified segments belong to (ties: the smaller number), empty when none is;
+- ``segments.parquet``: ``segment, document_id, start, end, words, unit, classe``
+  (``classe`` empty when unclassified);
+- ``profils_formes.csv``, ``profils_variables.csv``: class profiles (see ``profiles``);
+- ``segments_caracteristiques.csv``: the best-scored segments of each class;
+- ``arbre.json``: the dendrogram (nodes with parent, children, size, χ² of the
+  split and terminal class) and, for a double classification, its crossed classes;
+- ``formes_actives.txt``: the active forms the table was built on.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..errors import TextmineError
+from ..workspace import Workspace
+from . import profiles as prof
+from .reinert import UNCLASSIFIED, ReinertCHD, merge_segments, segment_table, unit_table
+from .reinert_double import best_partition, crossed_classes
+from .runs import Run, load_run, save_run
+from .segmentation import segment_tokens
+
+ACTIVE_POS = ("NOUN", "VERB", "ADJ", "ADV")  # as tokens.ACTIVE_POS, without loading spaCy here
+
+Progress = Callable[[str, int, int], None]
+KIND = "reinert"
+
+
+@dataclass(frozen=True)
+class ReinertOptions:
+    """Parameters of a Reinert classification (all recorded with the run).
+
+    Args:
+        k: number of terminal classes wanted.
+        double: cross two simple classifications (rainette2) instead of one.
+        min_forms: merge consecutive segments of a document until each unit has this many active
+            forms; None: 0 (segments as they are) for a simple classification, 10 for a double one.
+        min_forms2: unit size of the second classification of a double one (default ``min_forms + 5``).
+        segment_words: target words per segment (IRaMuTeQ: 40).
+        min_split_members: a class with fewer units is not split.
+        min_freq: an active form occurs at least this many times in the corpus.
+        cc_test, tsj: rainette's form selection after each split.
+        min_members, min_chi2: a crossed class of a double classification has more segments than
+            ``min_members`` and an association χ² above ``min_chi2``.
+    """
+
+    k: int = 10
+    double: bool = False
+    min_forms: int | None = None
+    min_forms2: int | None = None
+    segment_words: int = 40
+    min_split_members: int = 5
+    min_freq: int = 3
+    cc_test: float = 0.3
+    tsj: int = 3
+    min_members: int = 10
+    min_chi2: float = 3.84
+
+    def __post_init__(self) -> None:
+        if self.k < 2:
+            raise TextmineError(
+                f"Le nombre de classes doit être au moins 2 (reçu : {self.k}) : indiquez --k 2 ou plus.")
+        if self.segment_words < 5:
+            raise TextmineError("Les segments doivent compter au moins 5 mots (--segment-words).")
+        for name in ("min_forms", "min_forms2"):
+            value = getattr(self, name)
+            if value is not None and value < 0:
+                option = name.replace("_", "-")
+                raise TextmineError(f"Le nombre minimal de formes par unité ne peut pas être négatif (--{option}).")
+        if self.min_split_members < 3:
+            raise TextmineError("Une classe à diviser doit compter au moins 3 unités (--min-split-members 3 ou plus).")
+        if self.min_freq < 1:
+            raise TextmineError("La fréquence minimale des formes actives doit être au moins 1 (--min-freq).")
+
+    @property
+    def sizes(self) -> tuple[int, int]:
+        """Minimum active forms per unit of the first and second classification."""
+        first = self.min_forms if self.min_forms is not None else (10 if self.double else 0)
+        return first, self.min_forms2 if self.min_forms2 is not None else first + 5
+
+
+@dataclass
+class ReinertResult:
+    """What ``classify`` computes; ``write`` stores it in a run folder."""
+
+    segments: pd.DataFrame
+    forms: list[str]
+    form_profiles: pd.DataFrame
+    metadata_profiles: pd.DataFrame
+    characteristic: pd.DataFrame
+    tree: dict[str, Any]
+    summary: dict[str, Any] = field(default_factory=dict)
+    document_ids: list[int] = field(default_factory=list)
+
+    @property
+    def documents(self) -> pd.DataFrame:
+        """``document_id, classe``: each document's majority class (NA when none of its segments is classified)."""
+        seg = self.segments
+        ids = pd.Series(sorted(set(self.document_ids) | set(seg["document_id"])), name="document_id", dtype="int64")
+        known = seg.dropna(subset=["classe"])
+        counts = known.groupby(["document_id", "classe"]).size().reset_index(name="n")
+        counts = counts.sort_values(["document_id", "n", "classe"], ascending=[True, False, True])
+        majority = counts.drop_duplicates("document_id")[["document_id", "classe"]]
+        frame = ids.to_frame().merge(majority, on="document_id", how="left")
+        frame["classe"] = frame["classe"].astype("Int64")
+        return frame
+
+    def write(self, folder: Path) -> dict[str, Any]:
+        self.documents.to_csv(folder / "documents.csv", index=False)
+        self.segments.to_parquet(folder / "segments.parquet", index=False)
+        self.form_profiles.to_csv(folder / "profils_formes.csv", index=False)
+        self.metadata_profiles.to_csv(folder / "profils_variables.csv", index=False)
+        self.characteristic.to_csv(folder / "segments_caracteristiques.csv", index=False)
+        (folder / "arbre.json").write_text(json.dumps(self.tree, ensure_ascii=False, indent=1), encoding="utf-8")
+        (folder / "formes_actives.txt").write_text("\n".join(self.forms) + "\n", encoding="utf-8")
+        return self.summary
+
+
+def classify(tokens: pd.DataFrame, texts: dict[int, str], metadata: dict[int, dict[str, Any]], forms: list[str],
+             options: ReinertOptions = ReinertOptions(), progress: Progress | None = None) -> ReinertResult:
+    """Segment, build the binary table on ``forms`` (lemmas) and classify.
+
+    Args:
+        tokens: word tokens (``document_id, sentence, start, end, form, lemma``) in text order.
+        texts: document id → text.
+        metadata: document id → metadata, for the profiles.
+        forms: the active forms (lemmas) the table is built on.
+    """
+    began = time.perf_counter()
+    if not forms:
+        raise TextmineError(
+            "Aucune forme active après filtrage : baissez la fréquence minimale (--min-freq) ou gardez "
+            "plus de catégories de mots.")
+    if progress:
+        progress("segments", 0, 1)
+    cut = segment_tokens(tokens, texts, options.segment_words)
+    segments = cut.segments
+    token_form = _form_index(tokens, forms)
+    table = segment_table(cut.token_segment, token_form, len(segments), len(forms))
+    documents = segments["document_id"].to_numpy()
+    if progress:
+        progress("segments", 1, 1)
+    size1, size2 = options.sizes
+    if options.double:
+        labels, units, tree, messages = _double(table, documents, options, size1, size2, progress)
+    else:
+        labels, units, tree, messages = _simple(table, documents, options, size1, progress)
+    segments = segments.assign(unit=units, classe=pd.array(np.where(labels == UNCLASSIFIED, None, labels),
+                                                            dtype="Int64"))
+    if progress:
+        progress("profils", 0, 1)
+    form_profiles = prof.form_profiles(table, labels, forms)
+    meta_profiles = prof.metadata_profiles(documents, labels, metadata)
+    characteristic = prof.characteristic_segments(table, labels, form_profiles, forms)
+    k = int(labels.max()) if len(labels) else 0
+    if k < options.k:
+        messages.append(f"{k} classes au lieu des {options.k} demandées : le corpus est trop petit ou trop homogène "
+                        "pour plus ; baissez --k, --min-split-members ou --min-forms, ou ajoutez des textes.")
+    sizes = {str(c): int((labels == c).sum()) for c in range(1, k + 1)}
+    summary = {
+        "k": k, "classes": sizes, "segments": len(segments), "formes_actives": len(forms),
+        "non_classes": int((labels == UNCLASSIFIED).sum()),
+        "part_non_classes": float((labels == UNCLASSIFIED).mean()) if len(labels) else 0.0,
+        "messages": messages, "secondes": round(time.perf_counter() - began, 3),
+    }
+    if progress:
+        progress("profils", 1, 1)
+    return ReinertResult(segments, list(forms), form_profiles, meta_profiles, characteristic, tree, summary,
+                         sorted(texts))
+
+
+def _form_index(tokens: pd.DataFrame, forms: list[str]) -> np.ndarray:
+    """Column of each token in the table, -1 when it does not count.
+
+    A lemma counts where it is a noun, verb, adjective or adverb (« être » as a
+    verb, not as an auxiliary); a lemma made active although it never is one
+    (a kept proper noun) counts everywhere.
+    """
+    index = {form: i for i, form in enumerate(forms)}
+    column = tokens["lemma"].map(index).fillna(-1).to_numpy(dtype=np.int64)
+    if "pos" in tokens:
+        active = tokens["pos"].isin(ACTIVE_POS).to_numpy()
+        with_active_pos = set(tokens.loc[active, "lemma"])
+        column[~active & tokens["lemma"].isin(with_active_pos).to_numpy()] = -1
+    return column
+
+
+def _simple(table: sp.csr_matrix, documents: np.ndarray, options: ReinertOptions, size: int,
+            progress: Progress | None) -> tuple[np.ndarray, np.ndarray, dict, list[str]]:
+    units = merge_segments(table, documents, size)
+    chd = _chd(options).fit(unit_table(table, units), progress)
+    return chd.labels_[units], units, {"type": "simple", "min_forms": size, "nodes": chd.nodes_}, list(chd.messages_)
+
+
+def _double(table: sp.csr_matrix, documents: np.ndarray, options: ReinertOptions, size1: int, size2: int,
+            progress: Progress | None) -> tuple[np.ndarray, np.ndarray, dict, list[str]]:
+    runs, messages = [], []
+    for number, size in enumerate((size1, size2), 1):
+        units = merge_segments(table, documents, size)
+        step = (lambda s, d, t, n=number: progress(f"classification {n}/2", d, t)) if progress else None
+        chd = _chd(options).fit(unit_table(table, units), step)
+        runs.append((units, chd))
+        messages += [f"Classification {number} (unités de {size} formes) : {m}" for m in chd.messages_]
+    (units1, chd1), (units2, chd2) = runs
+    levels1 = [level[units1] for level in chd1.levels_]
+    levels2 = [level[units2] for level in chd2.levels_]
+    crossed = crossed_classes(levels1, levels2, options.min_members, options.min_chi2)
+    result = best_partition(crossed, len(documents), options.k)
+    messages += result.messages
+    tree = {
+        "type": "double", "min_forms": [size1, size2],
+        "classifications": [{"min_forms": size1, "nodes": chd1.nodes_}, {"min_forms": size2, "nodes": chd2.nodes_}],
+        "classes_croisees": [{"classe": i, "croisement": c.name, "segments": c.size, "chi2": round(c.chi2, 3)}
+                             for i, c in enumerate(result.classes, 1)],
+        "candidates": result.candidates, "exhaustive": result.exhaustive,
+    }
+    return result.labels, units1, tree, messages
+
+
+def _chd(options: ReinertOptions) -> ReinertCHD:
+    return ReinertCHD(k=options.k, min_split_members=options.min_split_members, cc_test=options.cc_test,
+                      tsj=options.tsj)
+
+
+def run_reinert(workspace: Workspace, corpus: str, name: str, options: ReinertOptions, command: list[str],
+                replace: bool = False, progress: Progress | None = None) -> Run:
+    """Classify a corpus of the workspace and record the run (atomically) under ``name``."""
+    from .tokens import active_forms, corpus_tokens
+
+    store = workspace.open_store()
+    try:
+        store.corpus_info(corpus)
+        texts = store.document_texts(corpus)
+        metadata = store.document_metadata(corpus)
+    finally:
+        store.close()
+    tokens = corpus_tokens(workspace, corpus, progress=progress)
+    forms = active_forms(tokens, min_freq=options.min_freq)
+    result = classify(tokens, texts, metadata, forms, options, progress)
+    params = {**asdict(options), "sizes": list(options.sizes)}
+    return save_run(workspace, KIND, name, corpus, params, command, result.write, replace=replace)
+
+
+@dataclass
+class ReinertRun:
+    """A recorded Reinert classification read back from its folder."""
+
+    run: Run
+    segments: pd.DataFrame
+    documents: pd.DataFrame
+    form_profiles: pd.DataFrame
+    metadata_profiles: pd.DataFrame
+    characteristic: pd.DataFrame
+    tree: dict[str, Any]
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return self.run.record.get("summary", {})
+
+
+def load_reinert(workspace: Workspace, name: str) -> ReinertRun:
+    run = load_run(workspace, KIND, name)
+    try:
+        return ReinertRun(
+            run,
+            pd.read_parquet(run.file("segments.parquet")),
+            pd.read_csv(run.file("documents.csv"), dtype={"classe": "Int64"}),
+            pd.read_csv(run.file("profils_formes.csv"), keep_default_na=False, na_values=[]),
+            pd.read_csv(run.file("profils_variables.csv"), keep_default_na=False, na_values=[],
+                        dtype={"modalite": str}),
+            pd.read_csv(run.file("segments_caracteristiques.csv")),
+            json.loads(run.file("arbre.json").read_text(encoding="utf-8")),
+        )
+    except (OSError, ValueError) as exc:
+        raise TextmineError(
+            f"L'analyse « {name} » est incomplète ou illisible ({exc}) : relancez-la avec --replace.") from exc
+
+
+def describe_classes(workspace: Workspace, name: str, classe: int | None = None, n_forms: int = 20,
+                     n_segments: int = 5) -> list[dict[str, Any]]:
+    """Each class of a recorded run: size, over-represented forms and metadata values, characteristic
+    segments with their text and citation (the same for the CLI, the app and JSON output).
+
+    Raises:
+        TextmineError: ``classe`` is not a class of the run.
+    """
+    from ..quotes.citations import Citer
+
+    loaded = load_reinert(workspace, name)
+    labels = loaded.segments["classe"]
+    known = sorted(int(c) for c in labels.dropna().unique())
+    if classe is not None and classe not in known:
+        raise TextmineError(f"Classe {classe} inconnue dans « {name} » : classes de 1 à {max(known, default=0)}.")
+    store = workspace.open_store()
+    try:
+        citer = Citer.for_corpus(store, loaded.run.corpus)
+    finally:
+        store.close()
+    total = int(labels.notna().sum())
+    described = []
+    for number in [classe] if classe is not None else known:
+        forms = loaded.form_profiles[(loaded.form_profiles["classe"] == number) & (loaded.form_profiles["chi2"] > 0)]
+        values = loaded.metadata_profiles[(loaded.metadata_profiles["classe"] == number)
+                                          & (loaded.metadata_profiles["chi2"] > 0)]
+        best = loaded.characteristic[loaded.characteristic["classe"] == number].head(n_segments)
+        quotes = []
+        for row in best.itertuples():
+            segment = loaded.segments.iloc[int(row.segment)]
+            citation = citer.cite(int(segment["document_id"]), int(segment["start"]), int(segment["end"]))
+            text = citer.texts.get(int(segment["document_id"]), "")[int(segment["start"]) : int(segment["end"])]
+            quotes.append({"segment": int(row.segment), "score": round(float(row.score), 2), "texte": text,
+                           "reference": citation.reference(), "document_id": int(segment["document_id"])})
+        size = int((labels == number).sum())
+        described.append({
+            "classe": number, "segments": size, "part": size / total if total else 0.0,
+            "formes": _records(forms.head(n_forms), ["forme", "segments_classe", "segments", "chi2", "p"]),
+            "variables": _records(values.head(n_forms), ["variable", "modalite", "segments_classe", "chi2", "p"]),
+            "segments_caracteristiques": quotes,
+        })
+    return described
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
+    rows = frame[columns].to_dict("records")
+    for row in rows:
+        for key in ("chi2",):
+            row[key] = round(float(row[key]), 3)
+        row["p"] = float(row["p"])
+    return rows
