@@ -1,15 +1,21 @@
 """Theme quality across labelled corpora: textmine's defaults against plain BERTopic, per encoder.
 
-    .venv/bin/python bench/bench_corpora.py [--seeds 5 | --quick] [--corpora mel tamis]
-        [--encoders e5-small use-multilingual tfidf-svd] [--json results.json]
+    .venv/bin/python bench/bench_corpora.py [--seeds 5 | --quick] [--corpora mel tamis demo]
+        [--encoders e5-small use-multilingual tfidf-svd] [--codebooks auto aucun défaut]
+        [--no-baseline] [--keep DIR] [--json results.json]
     .venv/bin/python bench/bench_corpora.py --from-json results.json
 
-Each labelled corpus of ../shared/data is ingested into a temporary workspace and,
-for each encoder, modelled two ways over several seeds:
+Each labelled corpus of ../shared/data, and the demo corpus with its reference
+(corpora/demo/themes_reference.csv: each document's main codebook theme, annotated
+by reading, « hors codebook » counting as one more label), is ingested into a
+temporary workspace (or one kept in --keep DIR and reused, with its embedding cache)
+and, for each encoder, modelled two ways over several seeds:
 
 - textmine: ``textmine.pipeline.train`` with its defaults (segments, lexical half,
-  default codebook, outliers reassigned), ``eval_label`` set, sentiment off, no
-  stability fits; scored on each document's main theme.
+  default codebook when the corpus fits it, outliers reassigned), sentiment off, no
+  stability fits; scored on each document's main theme. ``--codebooks`` runs it
+  once per codebook setting (auto: the default; aucun; défaut: imposed), named
+  « textmine » for auto and « textmine/aucun », « textmine/défaut » otherwise.
 - BERTopic: plain ``BERTopic()`` defaults (UMAP, HDBSCAN with min_topic_size 10,
   CountVectorizer) fitted on the raw document texts with the same encoder's
   vectors of those texts; only UMAP's seed is set. Outliers (-1) stay one class.
@@ -22,12 +28,13 @@ the workspace, so only the first seed of an encoder computes segment vectors
 shown apart (« 1re s », cold cache) from the mean of the others; the document
 vectors of the BERTopic baseline are computed once per encoder, and that pass,
 without cache, gives the encoding throughput (texts/s, model loading apart).
-The demo corpus has no labels yet: it is not measured here.
+The demo corpus has one label (its reference theme), shown in both columns.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import statistics
 import sys
@@ -63,7 +70,21 @@ class Corpus:
 CORPORA = {
     "mel": Corpus("granddebat_mel_commentaires.csv", "Grand Débat, commentaires MEL"),
     "tamis": Corpus("granddebat_tamis_reponses.csv", "Grand Débat, réponses Tamis"),
+    "demo": Corpus("", "Démonstration, référence thématique"),
 }
+DEMO_REFERENCE = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "themes_reference.csv"
+CODEBOOKS = {"auto": None, "aucun": "aucun", "défaut": "défaut"}
+
+
+def demo_labels(store) -> dict[int, dict]:  # noqa: ANN001
+    """Each demo document's reference theme, keyed like the reference file: (file name, original id or position)."""
+    with DEMO_REFERENCE.open(encoding="utf-8") as handle:
+        reference = {(r["fichier"], r["id"]): r["theme_principal"] or "hors codebook" for r in csv.DictReader(handle)}
+    labels = {}
+    for document in store.documents("demo"):
+        key = (Path(document["source_file"]).name, document["original_id"] or str(document["position"]))
+        labels[document["id"]] = {LABEL: reference[key], OTHER_LABEL: reference[key]}
+    return labels
 
 
 def log(message: str) -> None:
@@ -93,15 +114,19 @@ def encode_documents(encoder: str, texts: list[str]) -> tuple[np.ndarray, dict[s
                      "dimensions": vectors.shape[1]}
 
 
-def run_textmine(workspace: Workspace, corpus: str, encoder: str, seed: int, labels: dict) -> dict:
-    options = TrainOptions(embedding=encoder, seed=seed, eval_label=LABEL, sentiment="aucun", stability=1)
+def run_textmine(workspace: Workspace, corpus: str, encoder: str, seed: int, labels: dict,
+                 codebook: str = "auto") -> dict:
+    options = TrainOptions(embedding=encoder, seed=seed, sentiment="aucun", stability=1,
+                           codebook=CODEBOOKS[codebook])
     clock = time.perf_counter()
-    report = train(workspace, corpus, f"{encoder}-{seed}", options, publish=False)
+    report = train(workspace, corpus, f"{encoder}-{seed}-{codebook}", options, publish=False, replace=True)
     seconds = time.perf_counter() - clock
     documents = pd.read_parquet(workspace.models_dir / report.model / "documents.parquet")
     found = scores(labels, documents["document_id"].tolist(), documents["topic"].tolist())
     return {**found, "themes": report.metrics["themes"], "unassigned": report.metrics["outliers_before"],
-            "seconds": seconds, "embedding_s": report.durations["embeddings"]}
+            "seconds": seconds, "embedding_s": report.durations["embeddings"],
+            "codebook_used": report.codebook.get("used", False),
+            "codebook_fit": report.codebook.get("fit", {}).get("share")}
 
 
 def run_bertopic(ids: list[int], texts: list[str], vectors: np.ndarray, seed: int, labels: dict) -> dict:
@@ -119,27 +144,49 @@ def run_bertopic(ids: list[int], texts: list[str], vectors: np.ndarray, seed: in
             "unassigned": float(np.mean(np.array(topics) == -1)), "seconds": seconds}
 
 
-def bench_corpus(key: str, args: argparse.Namespace, rows: list[dict], speeds: list[dict]) -> None:
+def open_corpus(key: str, keep: Path | None) -> tuple[Workspace, dict[int, dict]]:
+    """The corpus in a workspace (reused from ``keep`` when it is there), analysed, and its labels."""
     corpus = CORPORA[key]
-    workspace = Workspace(Path(tempfile.mkdtemp(prefix=f"bench-{key}-")))
+    if keep:
+        home = keep / key
+        home.mkdir(parents=True, exist_ok=True)
+    else:
+        home = Path(tempfile.mkdtemp(prefix=f"bench-{key}-"))
+    workspace = Workspace(home)
     store = workspace.open_store()
-    ingest(store, [DATA / corpus.file], key, text_column="text", id_column="id")
+    if key not in [c.name for c in store.list_corpora()]:
+        if key == "demo":
+            from textmine.demo import ingest_demo
+
+            ingest_demo(store)
+        else:
+            ingest(store, [DATA / corpus.file], key, text_column="text", id_column="id")
     clock = time.perf_counter()
     analyse_corpus(store, key)
     log(f"{corpus.title} : analyse spaCy {time.perf_counter() - clock:.0f} s")
+    labels = demo_labels(store) if key == "demo" else store.document_metadata(key)
+    return workspace, labels
+
+
+def bench_corpus(key: str, args: argparse.Namespace, rows: list[dict], speeds: list[dict]) -> None:
+    workspace, labels = open_corpus(key, args.keep)
+    store = workspace.open_store()
     by_id = store.document_texts(key)
     ids = sorted(by_id)
     texts = [by_id[d] for d in ids]
-    labels = store.document_metadata(key)
+    methods = [("textmine" if c == "auto" else f"textmine/{c}", c) for c in args.codebooks]
+    if not args.no_baseline:
+        methods.append(("BERTopic", None))
     for encoder in args.encoders:
-        vectors, speed = encode_documents(encoder, texts)
-        speeds.append({"corpus": key, "encoder": encoder, "texts": len(texts),
-                       "words": float(np.mean([len(t.split()) for t in texts])), **speed})
-        log(f"{key} {encoder} : {speed['texts_per_s']:.1f} textes/s ({speed['encode_s']:.0f} s)")
+        if not args.no_baseline:
+            vectors, speed = encode_documents(encoder, texts)
+            speeds.append({"corpus": key, "encoder": encoder, "texts": len(texts),
+                           "words": float(np.mean([len(t.split()) for t in texts])), **speed})
+            log(f"{key} {encoder} : {speed['texts_per_s']:.1f} textes/s ({speed['encode_s']:.0f} s)")
         for seed in range(args.seeds):
-            for method in METHODS:
-                if method == "textmine":
-                    found = run_textmine(workspace, key, encoder, seed, labels)
+            for method, codebook in methods:
+                if codebook:
+                    found = run_textmine(workspace, key, encoder, seed, labels, codebook)
                 else:
                     found = run_bertopic(ids, texts, vectors, seed, labels)
                 rows.append({"corpus": key, "encoder": encoder, "method": method, "seed": seed, **found})
@@ -198,11 +245,16 @@ def print_tables(rows: list[dict], speeds: list[dict]) -> None:
     gaps = []
     for (corpus, encoder), group in frame.groupby(["corpus", "encoder"], sort=False):
         nmi = group.groupby("method")["nmi_q"].mean()
+        if not {"textmine", "BERTopic"} <= set(nmi.index):
+            continue
         gap = nmi["textmine"] - nmi["BERTopic"]
         gaps.append({"corpus": corpus, "plongement": encoder, "écart NMI": f"{gap:+.3f}",
                      "atteint": "oui" if gap >= BAR else "non"})
-    print(markdown(gaps))
+    if gaps:
+        print(markdown(gaps))
 
+    if not speeds:
+        return
     print("\nDébit d'encodage (documents entiers, sans cache, dans ce processus ; chargement du modèle à part)\n")
     print(markdown([
         {"corpus": s["corpus"], "plongement": s["encoder"], "textes": s["texts"], "mots/texte": f"{s['words']:.0f}",
@@ -221,6 +273,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2 graines")
     parser.add_argument("--corpora", nargs="+", choices=sorted(CORPORA), default=list(CORPORA))
     parser.add_argument("--encoders", nargs="+", default=list(ENCODERS))
+    parser.add_argument("--codebooks", nargs="+", choices=list(CODEBOOKS), default=["auto"],
+                        help="réglages du codebook à comparer (auto : le défaut)")
+    parser.add_argument("--no-baseline", action="store_true", help="sans BERTopic par défaut")
+    parser.add_argument("--keep", type=Path, metavar="DOSSIER",
+                        help="garde les espaces de travail (et leurs plongements) dans DOSSIER/<corpus>, réutilisés")
     parser.add_argument("--json", type=Path, help="écrit aussi chaque exécution dans ce fichier JSON")
     parser.add_argument("--from-json", type=Path, metavar="FICHIER",
                         help="réaffiche les tableaux d'un fichier écrit par --json, sans rien recalculer")
@@ -231,7 +288,7 @@ def main() -> None:
         return
     if args.quick:
         args.seeds = 2
-    missing = [CORPORA[k].file for k in args.corpora if not (DATA / CORPORA[k].file).exists()]
+    missing = [CORPORA[k].file for k in args.corpora if CORPORA[k].file and not (DATA / CORPORA[k].file).exists()]
     if missing:
         sys.exit(f"Fichiers absents de {DATA} : {', '.join(missing)}")
     for encoder in args.encoders:
