@@ -17,6 +17,7 @@ from . import (
     export_commands,
     model_commands,
     quote_commands,
+    reinert_commands,
     report_commands,
     sentiment_commands,
 )
@@ -39,6 +40,7 @@ def build_parser() -> FrenchParser:
     sentiment_commands.register(commands)
     quote_commands.register(commands)
     export_commands.register(commands)
+    reinert_commands.register(commands)
     exchange_commands.register(commands)
     report_commands.register(commands)
     return parser

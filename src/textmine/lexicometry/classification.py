@@ -196,7 +196,7 @@ def _form_index(tokens: pd.DataFrame, forms: list[str]) -> np.ndarray:
     (a kept proper noun) counts everywhere.
     """
     index = {form: i for i, form in enumerate(forms)}
-    column = tokens["lemma"].map(index).fillna(-1).to_numpy(dtype=np.int64)
+    column = np.array(tokens["lemma"].map(index).fillna(-1), dtype=np.int64)
     if "pos" in tokens:
         active = tokens["pos"].isin(ACTIVE_POS).to_numpy()
         with_active_pos = set(tokens.loc[active, "lemma"])
