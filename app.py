@@ -10,9 +10,14 @@ pages = {
         st.Page("app_pages/theme.py", title="Thème", icon=":material/topic:"),
         st.Page("app_pages/citations.py", title="Citations", icon=":material/format_quote:"),
         st.Page("app_pages/documents.py", title="Documents", icon=":material/description:"),
+        st.Page("app_pages/report.py", title="Rapport", icon=":material/summarize:"),
     ],
     "Analyser": [
         st.Page("app_pages/corpus.py", title="Corpus et modèles", icon=":material/library_books:"),
+        st.Page("app_pages/exports.py", title="Exports", icon=":material/ios_share:"),
+    ],
+    "Analyse lexicale": [
+        st.Page("app_pages/lexique_classification.py", title="Classification", icon=":material/account_tree:"),
     ],
 }
 st.navigation(pages).run()

@@ -346,3 +346,87 @@ def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict[str, Any]]:
             row[key] = round(float(row[key]), 3)
         row["p"] = float(row["p"])
     return rows
+
+
+def cross_with_themes(classes: pd.DataFrame, themes: pd.DataFrame,
+                      labels: dict[int, str] | None = None) -> tuple[pd.DataFrame, float]:
+    """Classes × themes table of the documents having both, and its normalised mutual information.
+
+    Args:
+        classes: ``document_id, classe`` (a run's ``documents``).
+        themes: ``document_id, topic`` (a topic model's main theme of each document).
+        labels: theme id → label, for the columns.
+    """
+    from sklearn.metrics import normalized_mutual_info_score
+
+    both = classes.dropna(subset=["classe"]).merge(themes[["document_id", "topic"]], on="document_id")
+    if both.empty:
+        return pd.DataFrame(), float("nan")
+    table = pd.crosstab(both["classe"].astype(int), both["topic"].astype(int))
+    if labels:
+        table.columns = [labels.get(int(t), str(t)) for t in table.columns]
+    table.index.name, table.columns.name = "classe", "thème"
+    return table, float(normalized_mutual_info_score(both["classe"].astype(int), both["topic"].astype(int)))
+
+
+def tree_layout(nodes: list[dict[str, Any]]) -> tuple[list[tuple[float, float, float, float]], list[dict[str, Any]]]:
+    """Coordinates of a dendrogram: line segments (x0, y0, x1, y1) and the leaves (class, x).
+
+    Leaves (terminal classes) sit at y = 0 in class order; a node sits one step above its highest child.
+    """
+    by_id = {n["id"]: n for n in nodes}
+    x: dict[int, float] = {}
+    y: dict[int, float] = {}
+
+    def place(node_id: int) -> None:
+        node = by_id[node_id]
+        if not node["children"]:
+            x[node_id], y[node_id] = float(node["classe"] or 0), 0.0
+            return
+        for child in node["children"]:
+            place(child)
+        x[node_id] = sum(x[c] for c in node["children"]) / len(node["children"])
+        y[node_id] = 1.0 + max(y[c] for c in node["children"])
+
+    place(nodes[0]["id"])
+    lines = []
+    for node in nodes:
+        for child in node["children"]:
+            lines += [(x[child], y[child], x[child], y[node["id"]]), (x[child], y[node["id"]], x[node["id"]],
+                                                                    y[node["id"]])]
+    leaves = [{"classe": n["classe"], "x": x[n["id"]], "size": n["size"]} for n in nodes if not n["children"]
+              and n["classe"]]
+    return lines, leaves
+
+
+def launch(workspace: Workspace, command: list[str]) -> dict[str, Any]:
+    """Run a ``textmine reinert`` command in its own process (the app's background run).
+
+    Returns what ``job_state`` needs: the process id and the log file.
+    """
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    folder = workspace.home / "analyses" / KIND
+    folder.mkdir(parents=True, exist_ok=True)
+    log = folder / f".job-{uuid.uuid4().hex[:8]}.log"
+    with log.open("w", encoding="utf-8") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from textmine.cli import main; sys.exit(main(sys.argv[1:]))",
+             *command[1:]], stdout=handle, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True, env={**os.environ, "TEXTMINE_HOME": str(workspace.home)})
+    return {"pid": process.pid, "log": str(log), "started": time.time(), "process": process}
+
+
+def job_state(job: dict[str, Any]) -> tuple[bool, int | None, str]:
+    """(running, exit status, what the command printed) of a job from ``launch``."""
+    status = job["process"].poll()
+    text = Path(job["log"]).read_text(encoding="utf-8") if Path(job["log"]).is_file() else ""
+    if status is not None:
+        Path(job["log"]).unlink(missing_ok=True)
+        job["finished"] = (status, text)
+    if "finished" in job:
+        return False, job["finished"][0], job["finished"][1]
+    return True, None, text
