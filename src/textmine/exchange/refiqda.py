@@ -173,10 +173,15 @@ def codebook_xml(codes: list[Code], space: uuid.UUID, origin: str) -> bytes:
 
 def qdc_bytes(workspace, model: str) -> bytes:  # noqa: ANN001 - a Workspace
     """The model's themes as a REFI-QDA codebook (``.qdc``), validated against ``Codebook.xsd``."""
-    from .. import __version__
     from ..quotes.index import load_index
 
-    index = load_index(workspace, model)
+    return codebook_document(load_index(workspace, model))
+
+
+def codebook_document(index) -> bytes:  # noqa: ANN001 - a quotes.index.QuoteIndex
+    """The ``.qdc`` bytes of a loaded model (see :func:`qdc_bytes`)."""
+    from .. import __version__
+
     return codebook_xml(model_codes(index), _namespace(index.model.card), f"textmine {__version__}")
 
 
@@ -419,11 +424,8 @@ def _parse(data: bytes, name: str):  # noqa: ANN202
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         return etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as exc:
-        entry = exc.error_log[0] if len(exc.error_log) else None
-        line = entry.line if entry is not None else exc.lineno
-        reason = _french(entry.message if entry is not None else str(exc))
-        raise TextmineError(f"{name}, ligne {line} : XML mal formé : {reason}.") from exc
+    except etree.XMLSyntaxError as exc:  # its error_log also holds earlier parses' errors: msg is this one's
+        raise TextmineError(f"{name}, ligne {exc.lineno} : XML mal formé : {_french(exc.msg or str(exc))}.") from exc
 
 
 def validate(xml_bytes: bytes, kind: str, name: str = "document REFI-QDA") -> None:
