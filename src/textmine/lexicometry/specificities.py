@@ -48,7 +48,7 @@ def lafon(table: pd.DataFrame, sizes: pd.Series | None = None) -> pd.DataFrame:
     Examples:
         >>> t = pd.DataFrame({"A": [10, 90], "B": [0, 100]}, index=["x", "autres"])
         >>> lafon(t).round(2).loc["x"].tolist()
-        [3.02, -3.02]
+        [3.11, -3.11]
     """
     counts, f, t, total = _margins(table, sizes)
     expected = f * t / total
