@@ -10,6 +10,7 @@ The package follows the data flow::
     quotes/       quotes for a theme or a query, citations, filters, concordance, pseudonymisation
     exchange/     files written for users and other tools (quote packs, CSV, JSON Schemas)
     views/        what the app screens show, computed from a trained model
+    report/       a study report of a model (method, themes, charts, quotes) as DOCX or HTML
     cli/          the ``textmine`` command, a thin layer over the library
 
 At the root: ``pipeline`` (the only module that knows the order of the stages), ``store``
