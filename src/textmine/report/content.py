@@ -224,7 +224,8 @@ def _figures(index: QuoteIndex, table: pd.DataFrame, labels: dict[int, str], ren
     figures.append(_spread_figure(index, renamed, column, value))
     figures.append(_time_figure(index, renamed))
     if overview.has_sentiment(index):
-        ordered = table.sort_values(["score", "topic"], kind="stable")
+        # A theme whose segments have no stored tone (trained before its tone was computed) is left out.
+        ordered = table.dropna(subset=["score"]).sort_values(["score", "topic"], kind="stable")
         png = charts.tones([labels[int(t)] for t in ordered["topic"]], list(ordered["tones"]), list(ordered["score"]))
         figures.append(Figure("Ton par thème", "Part des segments négatifs, neutres et positifs de chaque thème, du "
                                                "plus négatif au plus positif ; à droite, le ton moyen.", png))

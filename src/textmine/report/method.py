@@ -44,7 +44,7 @@ def french_date(moment: datetime | str | None) -> str:
             moment = datetime.fromisoformat(moment)
         except ValueError:
             return moment
-    day = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    day = f"{'1er' if moment.day == 1 else moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
     zone = " (UTC)" if moment.utcoffset() is not None and not moment.utcoffset() else ""
     return f"{day} à {moment:%H:%M}{zone}"
 
