@@ -15,6 +15,7 @@ from . import (
     corpus_commands,
     exchange_commands,
     export_commands,
+    lexicometry_commands,
     model_commands,
     quote_commands,
     reinert_commands,
@@ -41,6 +42,7 @@ def build_parser() -> FrenchParser:
     quote_commands.register(commands)
     export_commands.register(commands)
     reinert_commands.register(commands)
+    lexicometry_commands.register(commands)
     exchange_commands.register(commands)
     report_commands.register(commands)
     return parser

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from ..workspace import Workspace
-from . import exchange_commands
+from . import exchange_commands, lexicometry_commands
 from ._common import registry
 
 
@@ -46,3 +46,4 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
     q.add_argument("--out", required=True, metavar="FICHIER.csv", help="fichier CSV à écrire")
     q.set_defaults(handler=cmd_assignments)
     exchange_commands.register_export(kinds)
+    lexicometry_commands.register_export(kinds)

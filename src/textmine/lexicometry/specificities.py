@@ -182,6 +182,19 @@ def check_column(metadata: Mapping[int, Mapping[str, Any]], column: str, columns
     return values
 
 
+def column_values(workspace: Workspace, corpus: str, column: str) -> pd.Series:
+    """Document id → value of a metadata column (a date taken by year), checked by ``check_column``."""
+    store = workspace.open_store()
+    try:
+        types = store.corpus_info(corpus).columns
+        metadata = store.document_metadata(corpus)
+    finally:
+        store.close()
+    if types.get(column) == "date":
+        metadata = {d: {column: str(m.get(column))[:4] if m.get(column) else None} for d, m in metadata.items()}
+    return check_column(metadata, column, list(types), corpus)
+
+
 def segment_parts(tokens: pd.DataFrame, segments: pd.DataFrame, column: str = "part") -> pd.Series:
     """The part of each token from a segment → part assignment.
 
@@ -319,15 +332,7 @@ def column_specificities(
 
     if method not in METHODS:
         raise TextmineError(f"Méthode « {method} » inconnue : choisissez {' ou '.join(METHODS)}.")
-    store = workspace.open_store()
-    try:
-        types = store.corpus_info(corpus).columns
-        metadata = store.document_metadata(corpus)
-    finally:
-        store.close()
-    if types.get(column) == "date":
-        metadata = {d: {column: str(m.get(column))[:4] if m.get(column) else None} for d, m in metadata.items()}
-    values = check_column(metadata, column, list(types), corpus)
+    values = column_values(workspace, corpus, column)
     if tokens is None:
         tokens = corpus_tokens(workspace, corpus, progress)
     table, sizes = lexical_table(tokens, tokens["document_id"].map(values), unit)
