@@ -10,8 +10,10 @@
 - :func:`maxqda_codebook_xlsx`: MAXQDA's code table, columns ``Code`` and
   ``Memo``, a sub-code written ``Parent\\Enfant``.
 
-Every cell that starts like a formula is kept as text (no formula injection
-from a testimony).
+Texts are written exactly as in the corpus, always as text cells: one that
+starts with « = » never becomes a formula (no formula injection from a
+testimony), and none is altered by a leading apostrophe, so that a tool
+matching a segment's text to its document finds it.
 
 Examples:
     >>> data = coded_segments_xlsx(workspace, "demo")   # doctest: +SKIP
@@ -25,7 +27,6 @@ import io
 from datetime import date
 from typing import Any
 
-from .quote_pack import _safe_cell
 from .refiqda import Code, model_codes, source_names
 
 MAX_CELL = 32767  # characters Excel keeps in a cell
@@ -137,7 +138,7 @@ def _cell(value: Any) -> Any:  # noqa: ANN401 - a cell value
 
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)[:MAX_CELL]
-    return _safe_cell(value)
+    return value
 
 
 def _workbook(title: str, header: list[str], rows: list[list[Any]], widths: dict[str, int]) -> bytes:
@@ -152,6 +153,9 @@ def _workbook(title: str, header: list[str], rows: list[list[Any]], widths: dict
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([_cell(v) for v in row])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl reads « =… » as a formula: here it is text from the corpus
+                cell.data_type = "s"
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width
         for cell in sheet[column][1:]:
