@@ -22,8 +22,7 @@ FORMATS = {
     "qdpx": ("Projet REFI-QDA", "qdpx", "application/zip", refiqda.project_archive,
              "Le corpus avec ses thèmes codés : documents, un code par thème (sous son thème du codebook), "
              "un segment codé par passage, métadonnées en variables, fiche du modèle, stabilité et ton en mémos. "
-             "S'ouvre dans NVivo (Importer › Projet REFI-QDA), ATLAS.ti (Importer un projet QDPX), "
-             "MAXQDA (Importer › Projet d'échange REFI-QDA) et QualCoder (Projet › Importer REFI-QDA)."),
+             "S'ouvre par l'import de projet REFI-QDA (QDPX) de NVivo, ATLAS.ti, MAXQDA et QualCoder."),
     "qdc": ("Codebook REFI-QDA", "qdc", "application/xml", refiqda.codebook_document,
             "Les thèmes seuls, avec leur définition et leurs termes clés, pour coder à la main de nouveaux "
             "entretiens. S'importe dans NVivo, ATLAS.ti, MAXQDA, QualCoder et Taguette (import de codebook)."),

@@ -318,3 +318,19 @@ def test_cli_exports_and_refuses_a_missing_folder(demo_copy: Workspace, cli, tmp
     status, _, err = cli("export", "qdc", "--model", "inconnu", "--out", tmp_path / "x.qdc")
     assert status == 1 and err.startswith("Erreur : ") and not (tmp_path / "x.qdc").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_notes_say_when_tone_or_stability_was_not_measured() -> None:
+    row = {"label": "Accueil", "topic": 2, "segments": 12, "share": 0.25, "documents": 5, "stability": None,
+           "score": None}
+    text = refiqda.theme_text(row, {"sentiment_backend": None})
+    assert text.splitlines() == [
+        "Thème « Accueil » (n° 2) : 12 segments (25,0\u202f%), thème principal de 5 documents.",
+        "Stabilité : non mesurée (entraînement sans mesure de stabilité).",
+        "Ton : non mesuré (modèle entraîné sans analyse du ton).",
+    ]
+    row.update(stability=0.82, score=-0.25, negatif=0.5, neutre=0.25, positif=0.25)
+    lines = refiqda.theme_text(row, {"sentiment_backend": "lexique.v1"}).splitlines()
+    assert lines[1].startswith("Stabilité : 82\u202f% (stable)")
+    assert lines[2] == ("Ton moyen : \u22120,25 (de −1 à +1) ; "
+                        "négatif 50,0\u202f%, neutre 25,0\u202f%, positif 25,0\u202f%.")
