@@ -140,3 +140,24 @@ def test_segment_parts_and_class_profiles():
         segment_specificities(tokens, one)
     with pytest.raises(TextmineError, match="Colonnes manquantes"):
         segment_parts(tokens, segments.drop(columns="part"))
+
+
+def test_theme_specificities_on_the_demo_model(demo_workspace):
+    from lexicometry_corpus import demo_tokens
+
+    from textmine.lexicometry.specificities import theme_specificities
+    from textmine.themes.model import TrainedModel
+    from textmine.themes.registry import Registry
+
+    model = TrainedModel.load(Registry(demo_workspace.models_dir), "demo")
+    words, values = theme_specificities(demo_workspace, "demo", n=5, tokens=demo_tokens(demo_workspace))
+    live = {str(t) for t in model.themes()["topic"]}
+    assert set(words["part"]) <= live and "-1" not in set(words["part"])
+    assert (words["count"] <= words["total"]).all()
+    labels = model.label_of()
+    assert all(labels[int(p)] == label for p, label in zip(words["part"], words["label"]))
+    positive = words[words["score"] > 0]
+    assert (positive["count"] > positive["expected"]).all()
+    assert (positive.groupby("part").size() <= 5).all()
+    assert not values.empty and set(values.columns) >= {"part", "label", "variable", "value", "score"}
+    assert set(values["part"]) <= live

@@ -55,10 +55,11 @@ def lafon(table: pd.DataFrame, sizes: pd.Series | None = None) -> pd.DataFrame:
     over = counts >= expected
     n_draws = np.broadcast_to(t, counts.shape)
     n_white = np.broadcast_to(f, counts.shape)
+    tail = np.empty_like(counts)
+    # each cell needs one tail only: P(X ≥ k) when over-represented, P(X ≤ k) otherwise
+    tail[over] = hypergeom.sf(counts[over] - 1, total, n_white[over], n_draws[over])
+    tail[~over] = hypergeom.cdf(counts[~over], total, n_white[~over], n_draws[~over])
     with np.errstate(divide="ignore"):
-        upper = hypergeom.sf(counts - 1, total, n_white, n_draws)
-        lower = hypergeom.cdf(counts, total, n_white, n_draws)
-        tail = np.where(over, upper, lower)
         log_tail = np.log10(np.clip(tail, 0.0, 1.0))
     for i, j in zip(*np.nonzero(tail < 1e-300)):  # underflow: sum the tail in log space instead
         log_tail[i, j] = _log10_tail(int(counts[i, j]), int(total), int(n_white[i, j]), int(n_draws[i, j]),
