@@ -8,6 +8,8 @@ The package follows the data flow::
     themes/       BERTopic topics, labels, stability, codebook, metrics, trained models and models/
     sentiment/    tone and emotions, backends behind one interface
     quotes/       quotes for a theme or a query, citations, filters, concordance, pseudonymisation
+    lexicometry/  IRaMuTeQ's analyses, each run recorded: Reinert classes (segmentation, reinert, reinert_double,
+                  profiles, classification)
     exchange/     files written for users and other tools (quote packs, CSV, JSON Schemas)
       refiqda       REFI-QDA projects (.qdpx) and codebooks (.qdc) out, codebooks in, XSD-validated
       qda_sheets    spreadsheets QDA tools import: coded segments, NVivo classification, MAXQDA codes
