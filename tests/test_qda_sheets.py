@@ -137,3 +137,10 @@ def test_exports_page_offers_every_format_and_converts_a_codebook(demo_copy, dow
     app.run()
     assert not app.exception, app.exception
     assert app.error[0].value.startswith("casse.qdc, ligne 1 : XML mal formé")
+
+
+def test_exports_page_explains_an_empty_workspace(workspace) -> None:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.switch_page(PAGE).run()
+    assert not app.exception, app.exception
+    assert "Aucun corpus dans cet espace de travail" in app.info[0].value
