@@ -17,7 +17,10 @@ pages = {
         st.Page("app_pages/exports.py", title="Exports", icon=":material/ios_share:"),
     ],
     "Analyse lexicale": [
+        st.Page("app_pages/lexique_statistiques.py", title="Statistiques", icon=":material/bar_chart:"),
+        st.Page("app_pages/lexique_specificites.py", title="Spécificités", icon=":material/compare_arrows:"),
         st.Page("app_pages/lexique_classification.py", title="Classification", icon=":material/account_tree:"),
+        st.Page("app_pages/lexique_similitudes.py", title="Similitudes", icon=":material/scatter_plot:"),
     ],
 }
 st.navigation(pages).run()
