@@ -28,7 +28,7 @@ from .embeddings.lexical import DEFAULT_WEIGHT, HybridEncoder, LexicalProjection
 from .errors import TextmineError
 from .names import validate_name
 from .sentiment.base import default_backend as default_sentiment
-from .sentiment.corpus import score_spans
+from .sentiment.corpus import score_spans, store_document_tones
 from .themes import codebook as codebooks
 from .themes import metrics
 from .themes.labels import characteristic_segments, label_themes
@@ -189,8 +189,6 @@ def train(
     projection = LexicalProjection(random_state=options.seed).fit(terms)
     encoder = HybridEncoder(embedder, projection, options.lexical_weight, _cache_dir(workspace))
     vectors = encoder.encode(texts, terms, progress)
-    whole = _whole_documents(store, corpus, segments)
-    document_vectors = encoder.encode([t for _, t, _ in whole], [x for *_, x in whole]) if whole else None
     durations["embeddings"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -209,17 +207,16 @@ def train(
         "topic_original": model.topics_original_,
         "similarity": similarity,
     })
-    main = _main_themes(model, segments, vectors, whole, document_vectors)
+    main = _main_themes(model, segments, vectors)
     documents = document_profiles(segment_frame, main)
 
     clock = time.perf_counter()
     sentiment_backend = None
     if options.sentiment != NO_SENTIMENT:
-        texts_by_id = store.document_texts(corpus)
         spans = [(s.document_id, s.start, s.end) for s in segments]
-        spans += [(d, 0, len(texts_by_id[d])) for d in documents["document_id"]]
         sentiment_backend = score_spans(store, corpus, spans, options.sentiment, workspace.models_dir,
                                         _cache_dir(workspace), progress)
+        store_document_tones(store, corpus, sentiment_backend, spans)
     durations["sentiment"] = time.perf_counter() - clock
     card_metrics = _metrics(model, themes, segments, documents, store, corpus, options)
     card = {
@@ -379,33 +376,31 @@ def _metrics(model, themes, segments, documents, store, corpus, options) -> dict
     return result
 
 
-def _whole_documents(store, corpus: str, segments: list[Segment]) -> list[tuple[int, str, str]]:  # noqa: ANN001
-    """(id, text, terms) of the documents cut into several segments."""
-    counts: dict[int, int] = {}
-    for segment in segments:
-        counts[segment.document_id] = counts.get(segment.document_id, 0) + 1
-    split = {d for d, n in counts.items() if n > 1}
-    if not split:
-        return []
-    return [
-        (doc_id, text, " ".join(s.terms for s in sentences if s.terms))
-        for doc_id, text, _, _, sentences in store.analysed_documents(corpus)
-        if doc_id in split
-    ]
+def document_vectors(segments: list[Segment], vectors: np.ndarray) -> dict[int, np.ndarray]:
+    """The vector of each document cut into several segments: the mean of its segments' vectors,
+    weighted by their length in characters, normalised. Each text is embedded once."""
+    rows: dict[int, list[int]] = {}
+    for i, segment in enumerate(segments):
+        rows.setdefault(segment.document_id, []).append(i)
+    found = {}
+    for doc_id, members in rows.items():
+        if len(members) > 1:
+            weights = np.array([segments[i].end - segments[i].start for i in members], dtype=np.float32)
+            mean = weights @ vectors[members]
+            found[doc_id] = mean / (np.linalg.norm(mean) or 1.0)
+    return found
 
 
-def _main_themes(model, segments, vectors, whole, document_vectors) -> dict[int, int]:  # noqa: ANN001
+def _main_themes(model, segments: list[Segment], vectors: np.ndarray) -> dict[int, int]:  # noqa: ANN001
     """Main theme of each document cut into segments: among the themes of its segments,
-    the one nearest to the document read as a whole."""
-    if not whole:
-        return {}
+    the one nearest to the document as a whole (its segments' weighted mean)."""
     topics_of: dict[int, set[int]] = {}
     for segment, topic in zip(segments, model.topics_):
         if topic != UNASSIGNED:
             topics_of.setdefault(segment.document_id, set()).add(topic)
     centres = model.topic_embeddings_
     main = {}
-    for (doc_id, _, _), vector in zip(whole, document_vectors):
+    for doc_id, vector in document_vectors(segments, vectors).items():
         candidates = topics_of.get(doc_id)
         if candidates:
             main[doc_id] = max(candidates, key=lambda t: float(vector @ centres[t]))
