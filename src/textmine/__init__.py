@@ -9,10 +9,12 @@ The package follows the data flow::
     sentiment/    tone and emotions, backends behind one interface
     quotes/       quotes for a theme or a query, citations, filters, concordance, pseudonymisation
     lexicometry/  IRaMuTeQ's analyses, each run recorded: Reinert classes (segmentation, reinert, reinert_double,
-                  profiles, classification)
+                  profiles, classification); tokens (forms, lemmas, POS, cached), stats, specificities
+                  (Lafon, chi², themes and classes), ca (correspondence analysis), similitudes (graph, communities)
     exchange/     files written for users and other tools (quote packs, CSV, JSON Schemas)
       refiqda       REFI-QDA projects (.qdpx) and codebooks (.qdc) out, codebooks in, XSD-validated
       qda_sheets    spreadsheets QDA tools import: coded segments, NVivo classification, MAXQDA codes
+      iramuteq      IRaMuTeQ corpus out: **** lines, *variable_modalite, *theme_N or *classe_N
     views/        what the app screens show, computed from a trained model
     report/       a study report of a model (method, themes, charts, quotes) as DOCX or HTML
     cli/          the ``textmine`` command, a thin layer over the library
