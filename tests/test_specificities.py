@@ -64,6 +64,16 @@ def test_filtered_table_keeps_true_margins(robespierre):
         EXPECTED["patrie"], abs=1e-4)
 
 
+def test_tails_agree_with_scipy_on_a_random_table():
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame(rng.poisson(rng.integers(1, 40, (60, 1)), (60, 7)))
+    counts = table.to_numpy()
+    T, f, t = counts.sum(), counts.sum(axis=1)[:, None], counts.sum(axis=0)[None, :]
+    over = counts >= f * t / T
+    expected = np.where(over, -np.log10(hypergeom.sf(counts - 1, T, f, t)), np.log10(hypergeom.cdf(counts, T, f, t)))
+    np.testing.assert_allclose(lafon(table).to_numpy(), expected, atol=1e-8)
+
+
 def test_extreme_scores_stay_finite():
     table = pd.DataFrame({"A": [3000, 0], "B": [0, 100000]}, index=["x", "autres"])
     got = lafon(table)
