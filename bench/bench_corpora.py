@@ -14,8 +14,9 @@ and, for each encoder, modelled two ways over several seeds:
 - textmine: ``textmine.pipeline.train`` with its defaults (segments, lexical half,
   default codebook when the corpus fits it, outliers reassigned), sentiment off, no
   stability fits; scored on each document's main theme. ``--codebooks`` runs it
-  once per codebook setting (auto: the default; aucun; défaut: imposed), named
-  « textmine » for auto and « textmine/aucun », « textmine/défaut » otherwise.
+  once per setting (auto: the defaults; aucun: no codebook; défaut: the codebook
+  imposed; sans-alignement: files not aligned on one another), named « textmine »
+  for auto and « textmine/<setting> » otherwise.
 - BERTopic: plain ``BERTopic()`` defaults (UMAP, HDBSCAN with min_topic_size 10,
   CountVectorizer) fitted on the raw document texts with the same encoder's
   vectors of those texts; only UMAP's seed is set. Outliers (-1) stay one class.
@@ -73,7 +74,7 @@ CORPORA = {
     "demo": Corpus("", "Démonstration, référence thématique"),
 }
 DEMO_REFERENCE = Path(__file__).resolve().parents[1] / "corpora" / "demo" / "themes_reference.csv"
-CODEBOOKS = {"auto": None, "aucun": "aucun", "défaut": "défaut"}
+CODEBOOKS = {"auto": None, "aucun": "aucun", "défaut": "défaut", "sans-alignement": None}
 
 
 def demo_labels(store) -> dict[int, dict]:  # noqa: ANN001
@@ -117,7 +118,7 @@ def encode_documents(encoder: str, texts: list[str]) -> tuple[np.ndarray, dict[s
 def run_textmine(workspace: Workspace, corpus: str, encoder: str, seed: int, labels: dict,
                  codebook: str = "auto") -> dict:
     options = TrainOptions(embedding=encoder, seed=seed, sentiment="aucun", stability=1,
-                           codebook=CODEBOOKS[codebook])
+                           codebook=CODEBOOKS[codebook], align_sources=codebook != "sans-alignement")
     clock = time.perf_counter()
     report = train(workspace, corpus, f"{encoder}-{seed}-{codebook}", options, publish=False, replace=True)
     seconds = time.perf_counter() - clock
@@ -274,7 +275,7 @@ def main() -> None:
     parser.add_argument("--corpora", nargs="+", choices=sorted(CORPORA), default=list(CORPORA))
     parser.add_argument("--encoders", nargs="+", default=list(ENCODERS))
     parser.add_argument("--codebooks", nargs="+", choices=list(CODEBOOKS), default=["auto"],
-                        help="réglages du codebook à comparer (auto : le défaut)")
+                        help="réglages à comparer (auto : les défauts ; sans-alignement : fichiers non alignés)")
     parser.add_argument("--no-baseline", action="store_true", help="sans BERTopic par défaut")
     parser.add_argument("--keep", type=Path, metavar="DOSSIER",
                         help="garde les espaces de travail (et leurs plongements) dans DOSSIER/<corpus>, réutilisés")

@@ -24,6 +24,7 @@ import pandas as pd
 from . import embeddings
 from .analysis.preprocess import analyse_corpus
 from .analysis.segments import MODES, Segment, cut
+from .embeddings.alignment import align
 from .embeddings.lexical import DEFAULT_WEIGHT, HybridEncoder, LexicalProjection
 from .errors import TextmineError
 from .names import validate_name
@@ -57,6 +58,7 @@ class TrainOptions:
     sentiment: str = field(default_factory=default_sentiment)
     eval_label: str | None = None
     stability: int = STABILITY_RUNS
+    align_sources: bool = True
 
     def __post_init__(self) -> None:
         if self.segment_mode not in MODES:
@@ -189,6 +191,11 @@ def train(
     projection = LexicalProjection(random_state=options.seed).fit(terms)
     encoder = HybridEncoder(embedder, projection, options.lexical_weight, _cache_dir(workspace))
     vectors = encoder.encode(texts, terms, progress)
+    alignment = None
+    if options.align_sources:
+        files = store.document_files(corpus)
+        alignment = align(vectors, [files[s.document_id] for s in segments], [s.document_id for s in segments])
+        vectors = alignment.vectors
     durations["embeddings"] = time.perf_counter() - clock
 
     clock = time.perf_counter()
@@ -227,6 +234,7 @@ def train(
                        "min_topic_size_effective": model.min_topic_size_},
         "sentiment_backend": sentiment_backend,
         "codebook": {**codebook.to_json(), **codebook_block},
+        "alignment": alignment.to_json() if alignment else {"applied": False, "files": {}},
         "metrics": card_metrics,
         "durations": {k: round(v, 2) for k, v in durations.items()},
         "versions": _versions(),
@@ -234,6 +242,8 @@ def train(
     }
     with registry.creating(name, replace=replace) as folder:
         _write_model(folder, card, themes, segment_frame, documents, vectors, embedder, projection, model)
+        if alignment and alignment.applied:
+            np.save(folder / "alignment_centre.npy", alignment.centre)
     shown = publish if publish is not None else corpus not in registry.published()
     if shown:
         registry.publish(name)
@@ -442,6 +452,10 @@ def apply(workspace: Workspace, model_name: str, corpus: str, progress: Progress
         raise TextmineError(f"Le corpus « {corpus} » n'a aucun document à classer.")
     encoder = trained.encoder(_cache_dir(workspace))
     vectors = encoder.encode([s.text for s in segments], [s.terms for s in segments], progress)
+    if (trained.path / "alignment_centre.npy").is_file():  # trained with its sources aligned: align these too
+        files = store.document_files(corpus)
+        vectors = align(vectors, [files[s.document_id] for s in segments], [s.document_id for s in segments],
+                        np.load(trained.path / "alignment_centre.npy")).vectors
     centres = np.load(trained.path / "topic_embeddings.npy")
     topic_ids = json.loads((trained.path / "topic_ids.json").read_text(encoding="utf-8"))
     nearest = np.argmax(vectors @ centres.T, axis=1)

@@ -541,6 +541,16 @@ class Store:
                  for d, s, e, label, score, conf, emo, trig, flags in rows],
             )
 
+    def document_files(self, corpus: str) -> dict[int, str]:
+        """Document id -> path of the file it was read from."""
+        corpus_id = self._require_corpus(corpus)
+        rows = self._conn.execute(
+            """SELECT d.id, f.path FROM documents d JOIN source_files f ON f.id = d.source_file_id
+               WHERE d.corpus_id = ?""",
+            (corpus_id,),
+        )
+        return dict(rows.fetchall())
+
     def document_texts(self, corpus: str) -> dict[int, str]:
         corpus_id = self._require_corpus(corpus)
         return dict(self._conn.execute("SELECT id, text FROM documents WHERE corpus_id = ?", (corpus_id,)))

@@ -33,6 +33,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         sentiment=args.sentiment or default_sentiment(),
         eval_label=args.eval_label,
         stability=args.stability,
+        align_sources=args.align_sources,
     )
     progress = stage_printer() if sys.stderr.isatty() else None
     try:
@@ -336,6 +337,14 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
         metavar="N",
         help=f"entraînements (graines --seed, --seed+1…) comparés pour mesurer la stabilité des thèmes, "
         f"faits une fois le modèle enregistré ({STABILITY_RUNS} par défaut ; 1 : pas de mesure)",
+    )
+    p.add_argument(
+        "--align-sources",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="aligne les fichiers du corpus (témoignages, enquête, rapports…) les uns sur les autres pour que "
+        "les thèmes réunissent des sujets plutôt que des façons d'écrire (par défaut ; --no-align-sources "
+        "pour s'en passer)",
     )
     p.add_argument("--replace", action="store_true", help="remplace un modèle du même nom")
     p.add_argument(
