@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.preprocess import _ELISIONS, analyse_corpus, load_nlp
+from ..analysis.preprocess import _ELISIONS, MODEL, analyse_corpus, load_nlp
 from ..errors import TextmineError
 from ..workspace import Workspace
 
@@ -64,8 +64,13 @@ def cache_path(workspace: Workspace, corpus: str) -> Path:
 
 
 def spacy_model_version() -> str:
-    """The version of the French spaCy model that tokenises and lemmatises."""
-    return str(load_nlp().meta["version"])
+    """The version of the French spaCy model that tokenises and lemmatises (read without loading it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(MODEL.replace("_", "-"))
+    except PackageNotFoundError:
+        return str(load_nlp().meta["version"])
 
 
 def corpus_tokens(workspace: Workspace, corpus: str, progress: Progress | None = None) -> pd.DataFrame:
