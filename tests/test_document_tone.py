@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from fixtures import TEXTS, write_csv
+
 from textmine.analysis.segments import Segment
 from textmine.ingest import ingest
 from textmine.pipeline import document_vectors
-from textmine.sentiment.corpus import conclusion_weights, store_document_tones
+from textmine.sentiment.base import conclusion_weights
+from textmine.sentiment.corpus import store_document_tones
 from textmine.workspace import Workspace
 
 
@@ -61,3 +62,24 @@ def test_a_document_already_scored_whole_is_left_as_it_is(store) -> None:
                                     (doc, 0, 5, "positif", 0.9, 0.9, {}, "", "")])
     store_document_tones(store, "r", "essai", [(doc, 0, 5), (doc, 0, len(text))])
     assert store.sentiment_rows("r", "essai")[(doc, 0, len(text))]["label"] == "neutre"
+
+
+def test_a_long_text_is_read_segment_by_segment_with_its_end_weighing_more() -> None:
+    from textmine.sentiment import read_tone
+    from textmine.sentiment.base import gather
+    from textmine.sentiment.lexicon import LexiconBackend
+
+    gloomy = ("Au début, tout était pénible et décourageant : les dossiers s'entassaient, les délais "
+              "étaient intenables, l'équipe était épuisée et personne ne nous écoutait jamais. ")
+    bright = ("À la fin, la direction a enfin recruté, l'ambiance est redevenue excellente et nous sommes "
+              "fiers du travail accompli, vraiment heureux de retrouver du sens. ")
+    text = gloomy * 2 + bright * 2
+    backend = LexiconBackend()
+    [tone] = read_tone([text], backend)
+    assert tone.polarity.label == "positif"  # the closing half weighs more
+    assert tone.polarity.score != backend.predict([text])[0].score  # read in segments, not whole
+    short = "Une équipe soudée, un vrai collectif : ça tient encore."
+    [alone] = read_tone([short], backend)
+    assert alone.polarity == backend.predict([short])[0]
+    parts = backend.predict([gloomy.strip(), bright.strip()])
+    assert gather(parts, [10, 10]).score > (parts[0].score + parts[1].score) / 2

@@ -64,21 +64,42 @@ class Tone:
 
 
 def read_tone(texts: list[str], backend: SentimentBackend) -> list[Tone]:
-    """Polarity and emotions of each text; empty texts are neutral and flagged."""
+    """Polarity and emotions of each text; empty texts are neutral and flagged.
+
+    A long text is read the way a corpus document is: cut into segments of about 40
+    words at sentence ends, each segment scored, the text's polarity gathered from
+    theirs with the closing segments weighing more (``base.gather``). A classifier
+    then reads units like those it learnt from, and a review's verdict, often at its
+    end, is not drowned in its summary.
+    """
     from ..analysis.preprocess import is_french, load_nlp
+    from ..analysis.segments import cut
+    from ..store import SentenceRow
+    from .base import gather
     from .lexicon import emotions_of, tokens_of
 
     filled = [i for i, t in enumerate(texts) if t and t.strip()]
-    polarities = dict(zip(filled, backend.predict([texts[i] for i in filled])))
     docs = dict(zip(filled, load_nlp().pipe([texts[i] for i in filled], batch_size=64)))
+    units: dict[int, list[tuple[int, int]]] = {}
+    for i in filled:
+        sentences = [SentenceRow(s.start_char, s.end_char, "") for s in docs[i].sents if s.text.strip()]
+        parts = cut(0, texts[i], sentences)
+        units[i] = [(p.start, p.end) for p in parts] if len(parts) > 1 else [(0, len(texts[i]))]
+    flat = [(i, start, end) for i in filled for start, end in units[i]]
+    predicted = backend.predict([texts[i][start:end] for i, start, end in flat])
+    parts_of: dict[int, list] = {}
+    for (i, start, end), polarity in zip(flat, predicted):
+        parts_of.setdefault(i, []).append((polarity, end - start))
     tones = []
     for i, text in enumerate(texts):
-        if i not in polarities:
+        if i not in docs:
             tones.append(Tone(Polarity("neutre", 0.0, 0.0), {}, (EMPTY,)))
             continue
+        parts = parts_of[i]
+        polarity = parts[0][0] if len(parts) == 1 else gather([p for p, _ in parts], [n for _, n in parts])
         doc = docs[i]
         flags = () if is_french(doc) else (OTHER_LANGUAGE,)
-        tones.append(Tone(polarities[i], emotions_of(tokens_of(doc)), flags))
+        tones.append(Tone(polarity, emotions_of(tokens_of(doc)), flags))
     return tones
 
 

@@ -52,3 +52,35 @@ def label_of(score: float, neutral_band: float) -> str:
     if score >= neutral_band:
         return "positif"
     return "neutre"
+
+
+def conclusion_weights(lengths: list[int]) -> list[float]:
+    """Weights of a text's units, in reading order: their length, times 1 for the first unit
+    rising evenly to 2 for the last, since a text's closing lines usually carry its verdict.
+
+    Examples:
+        >>> conclusion_weights([10, 10, 10])
+        [10.0, 15.0, 20.0]
+        >>> conclusion_weights([8])
+        [8.0]
+    """
+    last = max(len(lengths) - 1, 1)
+    return [float(n) * (1 + i / last) for i, n in enumerate(lengths)]
+
+
+def gather(parts: list[Polarity], lengths: list[int]) -> Polarity:
+    """The polarity of a text from its units' (in reading order, with their lengths): score and
+    confidence averaged with ``conclusion_weights``, the label with the largest weight, triggers
+    gathered."""
+    weights = conclusion_weights(lengths)
+    total = sum(weights) or 1.0
+    votes: dict[str, float] = {}
+    for part, weight in zip(parts, weights):
+        votes[part.label] = votes.get(part.label, 0.0) + weight
+    return Polarity(
+        max(votes, key=votes.get),
+        round(sum(p.score * w for p, w in zip(parts, weights)) / total, 3),
+        round(sum(p.confidence * w for p, w in zip(parts, weights)) / total, 3),
+        tuple(dict.fromkeys(t for p in parts for t in p.triggers)),
+        tuple(dict.fromkeys(f for p in parts for f in p.flags)),
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..store import Store
 from . import create, read_tone
+from .base import Polarity, gather
 
 _CHUNK = 256
 
@@ -57,24 +58,10 @@ def score_spans(
     return backend.name
 
 
-def conclusion_weights(lengths: list[int]) -> list[float]:
-    """Weights of a text's units, in reading order: their length, times 1 for the first unit
-    rising evenly to 2 for the last, since a text's closing lines usually carry its verdict.
-
-    Examples:
-        >>> conclusion_weights([10, 10, 10])
-        [10.0, 15.0, 20.0]
-        >>> conclusion_weights([8])
-        [8.0]
-    """
-    last = max(len(lengths) - 1, 1)
-    return [float(n) * (1 + i / last) for i, n in enumerate(lengths)]
-
-
 def store_document_tones(store: Store, corpus: str, backend_name: str, spans: list[tuple[int, int, int]]) -> None:
-    """The tone of each whole document from the stored tone of its segments, stored under the
-    document's full span: score = their mean weighted by ``conclusion_weights``, label = the
-    label with the largest weight, emotions, triggers and flags gathered. Each text is read once."""
+    """The tone of each whole document from the stored tone of its segments (``base.gather``:
+    the closing segments weigh more), stored under the document's full span, with their
+    emotions, triggers and flags gathered. Each text is read once."""
     rows = store.sentiment_rows(corpus, backend_name)
     texts = store.document_texts(corpus)
     by_document: dict[int, list[tuple[int, int]]] = {}
@@ -83,28 +70,21 @@ def store_document_tones(store: Store, corpus: str, backend_name: str, spans: li
     found = []
     for d, parts in by_document.items():
         whole = (d, 0, len(texts[d]))
-        tones = [rows[(d, s, e)] for s, e in parts if (d, s, e) in rows]
-        if whole in rows or not tones:
+        scored = [(s, e) for s, e in parts if (d, s, e) in rows]
+        if whole in rows or not scored:
             continue
-        weights = conclusion_weights([e - s for s, e in parts if (d, s, e) in rows])
-        total = sum(weights) or 1.0
-        votes: dict[str, float] = {}
+        tones = [rows[(d, s, e)] for s, e in scored]
+        polarity = gather(
+            [Polarity(t["label"], t["score"], t["confidence"], (t["triggers"],) if t["triggers"] else (),
+                      tuple(f for f in t["flags"].split(",") if f)) for t in tones],
+            [e - s for s, e in scored],
+        )
         emotions: dict[str, list[str]] = {}
-        for tone, weight in zip(tones, weights):
-            votes[tone["label"]] = votes.get(tone["label"], 0.0) + weight
+        for tone in tones:
             for emotion, words in tone["emotions"].items():
                 emotions.setdefault(emotion, [])
                 emotions[emotion] += [w for w in words if w not in emotions[emotion]]
-        triggers = dict.fromkeys(tone["triggers"] for tone in tones if tone["triggers"])
-        flags = dict.fromkeys(f for tone in tones for f in tone["flags"].split(",") if f)
-        found.append((
-            *whole,
-            max(votes, key=votes.get),
-            round(sum(t["score"] * w for t, w in zip(tones, weights)) / total, 3),
-            round(sum(t["confidence"] * w for t, w in zip(tones, weights)) / total, 3),
-            emotions,
-            " ".join(triggers),
-            ",".join(flags),
-        ))
+        found.append((*whole, polarity.label, polarity.score, polarity.confidence, emotions,
+                      " ".join(polarity.triggers), ",".join(polarity.flags)))
     if found:
         store.save_sentiments(backend_name, found)
