@@ -65,7 +65,7 @@ def test_a_document_already_scored_whole_is_left_as_it_is(store) -> None:
 
 
 def test_a_long_text_is_read_segment_by_segment_with_its_end_weighing_more() -> None:
-    from textmine.sentiment import read_tone
+    from textmine.sentiment import LONG_TEXT_WORDS, read_tone
     from textmine.sentiment.base import gather
     from textmine.sentiment.lexicon import LexiconBackend
 
@@ -73,13 +73,14 @@ def test_a_long_text_is_read_segment_by_segment_with_its_end_weighing_more() -> 
               "étaient intenables, l'équipe était épuisée et personne ne nous écoutait jamais. ")
     bright = ("À la fin, la direction a enfin recruté, l'ambiance est redevenue excellente et nous sommes "
               "fiers du travail accompli, vraiment heureux de retrouver du sens. ")
-    text = gloomy * 2 + bright * 2
+    text = gloomy * 7 + bright * 7
+    assert len(text.split()) > LONG_TEXT_WORDS
     backend = LexiconBackend()
     [tone] = read_tone([text], backend)
     assert tone.polarity.label == "positif"  # the closing half weighs more
     assert tone.polarity.score != backend.predict([text])[0].score  # read in segments, not whole
-    short = "Une équipe soudée, un vrai collectif : ça tient encore."
-    [alone] = read_tone([short], backend)
-    assert alone.polarity == backend.predict([short])[0]
+    shorter = gloomy * 2 + bright * 2  # under LONG_TEXT_WORDS: read whole
+    [alone] = read_tone([shorter], backend)
+    assert alone.polarity == backend.predict([shorter])[0]
     parts = backend.predict([gloomy.strip(), bright.strip()])
     assert gather(parts, [10, 10]).score > (parts[0].score + parts[1].score) / 2

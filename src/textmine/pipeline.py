@@ -28,6 +28,7 @@ from .embeddings.alignment import align
 from .embeddings.lexical import DEFAULT_WEIGHT, HybridEncoder, LexicalProjection
 from .errors import TextmineError
 from .names import validate_name
+from .sentiment import LONG_TEXT_WORDS
 from .sentiment.base import default_backend as default_sentiment
 from .sentiment.corpus import score_spans, store_document_tones
 from .themes import codebook as codebooks
@@ -220,8 +221,12 @@ def train(
     clock = time.perf_counter()
     sentiment_backend = None
     if options.sentiment != NO_SENTIMENT:
+        # Documents of up to LONG_TEXT_WORDS words are read whole; longer ones get their segments' tone.
+        texts_by_id = store.document_texts(corpus)
         spans = [(s.document_id, s.start, s.end) for s in segments]
-        sentiment_backend = score_spans(store, corpus, spans, options.sentiment, workspace.models_dir,
+        whole = [(d, 0, len(texts_by_id[d])) for d in documents["document_id"]
+                 if len(texts_by_id[d].split()) <= LONG_TEXT_WORDS]
+        sentiment_backend = score_spans(store, corpus, spans + whole, options.sentiment, workspace.models_dir,
                                         _cache_dir(workspace), progress)
         store_document_tones(store, corpus, sentiment_backend, spans)
     durations["sentiment"] = time.perf_counter() - clock

@@ -9,6 +9,11 @@ from ..errors import TextmineError
 from .base import DEFAULT, LABELS, Polarity, SentimentBackend, default_backend
 
 EMPTY, OTHER_LANGUAGE = "vide", "autre langue"
+# Texts up to this many words are read whole; longer ones segment by segment. Reading whole
+# is better when the encoder sees the whole text: on Allociné reviews of 60 to 79 words,
+# cut in two, accuracy fell from 0.866 to 0.805. Beyond ~300 words e5-small (512 tokens)
+# no longer reads a text at once.
+LONG_TEXT_WORDS = 300
 
 
 def create(
@@ -66,11 +71,10 @@ class Tone:
 def read_tone(texts: list[str], backend: SentimentBackend) -> list[Tone]:
     """Polarity and emotions of each text; empty texts are neutral and flagged.
 
-    A long text is read the way a corpus document is: cut into segments of about 40
-    words at sentence ends, each segment scored, the text's polarity gathered from
-    theirs with the closing segments weighing more (``base.gather``). A classifier
-    then reads units like those it learnt from, and a review's verdict, often at its
-    end, is not drowned in its summary.
+    A text longer than ``LONG_TEXT_WORDS`` is read the way a long corpus document is:
+    cut into segments of about 40 words at sentence ends, each segment scored, the
+    text's polarity gathered from theirs with the closing segments weighing more
+    (``base.gather``), since a verdict often comes at the end.
     """
     from ..analysis.preprocess import is_french, load_nlp
     from ..analysis.segments import cut
@@ -83,7 +87,7 @@ def read_tone(texts: list[str], backend: SentimentBackend) -> list[Tone]:
     units: dict[int, list[tuple[int, int]]] = {}
     for i in filled:
         sentences = [SentenceRow(s.start_char, s.end_char, "") for s in docs[i].sents if s.text.strip()]
-        parts = cut(0, texts[i], sentences)
+        parts = cut(0, texts[i], sentences) if len(texts[i].split()) > LONG_TEXT_WORDS else []
         units[i] = [(p.start, p.end) for p in parts] if len(parts) > 1 else [(0, len(texts[i]))]
     flat = [(i, start, end) for i in filled for start, end in units[i]]
     predicted = backend.predict([texts[i][start:end] for i, start, end in flat])

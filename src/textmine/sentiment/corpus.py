@@ -1,7 +1,8 @@
 """Sentiment of a corpus's spans (segments and whole documents), stored in the workspace.
 
-Segments are read by the backend; a whole document's tone is derived from its
-segments' (``store_document_tones``), so that no text is read twice.
+Segments are read by the backend, and so are whole documents of up to
+``LONG_TEXT_WORDS`` words; a longer document's tone is derived from its segments'
+(``store_document_tones``) rather than read again at length.
 """
 
 from __future__ import annotations
