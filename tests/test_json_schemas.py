@@ -1,22 +1,28 @@
 """Every ``--format json`` output has a published JSON Schema, and what the commands print matches it.
 
 The outputs are read strictly (``NaN`` is not JSON) and checked against the
-schemas shipped in ``textmine/data/schemas``, on the demo model.
+schemas shipped in ``textmine/data/schemas``, on the demo model, and for the
+lexicometry commands on a small corpus with its analyses recorded once.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
+from lexicometry_corpus import build, demo_tokens
 
-from textmine.cli import build_parser
+from textmine.cli import build_parser, main
 from textmine.exchange import schemas
+from textmine.lexicometry.tokens import cache_path
+from textmine.workspace import Workspace
 
 
 def _strict_json(text: str):  # noqa: ANN202 - any JSON value
@@ -64,7 +70,8 @@ def _description(schema: dict, node: dict) -> str | None:
 
 def test_every_json_output_has_a_schema_and_every_schema_a_command() -> None:
     assert sorted(set(_json_commands(build_parser()))) == schemas.names()
-    assert schemas.names() == ["corpora", "kwic", "models", "quotes", "sentiment-summary", "topics"]
+    assert schemas.names() == ["analyses", "corpora", "kwic", "models", "quotes", "reinert-profil",
+                               "sentiment-summary", "similitudes", "specificites", "stats", "topics"]
 
 
 @pytest.mark.parametrize("name", schemas.names())
@@ -92,8 +99,8 @@ def test_schema_files_ship_with_the_package_and_print_through_the_command(cli) -
     assert [line.split()[0] for line in out.splitlines()[1:]] == schemas.names()
     status, out, err = cli("schema", "train")
     assert (status, out) == (1, "")
-    assert err == ("Erreur : Schéma « train » inconnu. "
-                   "Schémas : corpora, kwic, models, quotes, sentiment-summary, topics.\n")
+    assert err == ("Erreur : Schéma « train » inconnu. Schémas : analyses, corpora, kwic, models, quotes, "
+                   "reinert-profil, sentiment-summary, similitudes, specificites, stats, topics.\n")
 
 
 def _first_topic(cli) -> int:  # noqa: ANN001
@@ -227,3 +234,110 @@ def test_kwic_json_with_a_corpus_or_a_model(cli, demo_copy, tmp_path: Path) -> N
 
     status, out, _ = cli("kwic", "reporting", "--corpus", "demo", "--format", "json", "--out", tmp_path / "k.json")
     assert status == 0 and valid("kwic", (tmp_path / "k.json").read_text(encoding="utf-8"))["total"] >= 3
+
+
+# -- lexicometry: stats, specificites, similitudes, reinert-profil, analyses ----------------------------
+
+
+@pytest.fixture(scope="module")
+def lexicon(tmp_path_factory) -> Workspace:
+    """The small lexicometry corpus « petit » with one recorded run of each kind, built once for the module."""
+    workspace = build(tmp_path_factory.mktemp("lexique") / "espace")
+    runs = [("reinert", "--corpus", "petit", "--name", "r", "--k", "3", "--segment-words", "20"),
+            ("specificites", "--corpus", "petit", "--by", "organisme", "--name", "orgs"),
+            ("similitudes", "--corpus", "petit", "--index", "jaccard", "--keep", "reporting", "--name", "simi")]
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()):
+        patch.setenv("TEXTMINE_HOME", str(workspace.home))
+        for run in runs:
+            assert main(list(run)) == 0, run
+    return workspace
+
+
+@pytest.fixture
+def lexi(lexicon: Workspace, cli, monkeypatch):  # noqa: ANN001, ANN201
+    """``cli`` on the small corpus (its recorded runs must not be changed)."""
+    monkeypatch.setenv("TEXTMINE_HOME", str(lexicon.home))
+    return cli
+
+
+def test_stats_json_whole_corpus_and_by_column(lexi) -> None:
+    status, out, _ = lexi("stats", "--corpus", "petit", "--top", "3", "--format", "json")
+    stats = valid("stats", out)
+    assert status == 0 and (stats["corpus"], stats["by"]) == ("petit", None)
+    (whole,) = stats["summary"]
+    assert whole["group"] == "ensemble" and whole["documents"] == 18
+    assert len(stats["forms"]) == len(stats["lemmas"]) == 3
+    status, out, _ = lexi("stats", "--corpus", "petit", "--by", "annee", "--format", "json")
+    stats = valid("stats", out)
+    assert status == 0 and [g["group"] for g in stats["summary"]] == ["ensemble", "2021", "2022", "2023"]
+    assert sum(g["occurrences"] for g in stats["summary"][1:]) == stats["summary"][0]["occurrences"]
+
+
+def test_specificites_json_by_column(lexi) -> None:
+    status, out, _ = lexi("specificites", "--corpus", "petit", "--by", "organisme", "--n", "2", "--format", "json")
+    result = valid("specificites", out)
+    assert status == 0 and (result["by"], result["model"], result["method"]) == ("organisme", None, "lafon")
+    assert {t["part"] for t in result["terms"]} == {"CAF", "CPAM", "Urssaf"} and result["values"] == []
+    best = max((t for t in result["terms"] if t["part"] == "CAF"), key=lambda t: t["score"])
+    assert best["term"] == "reporting" and best["label"] is None
+    status, csv_out, _ = lexi("specificites", "--corpus", "petit", "--by", "organisme", "--n", "2", "--format", "csv")
+    assert csv_out.splitlines()[0] == "part,term,count,total,expected,score"  # the CSV keeps its columns
+    assert len(csv_out.splitlines()) == len(result["terms"]) + 1
+    status, out, _ = lexi("specificites", "--corpus", "petit", "--by", "annee", "--method", "chi2", "--unit",
+                          "forme", "--format", "json")
+    assert status == 0 and {t["part"] for t in valid("specificites", out)["terms"]} == {"2021", "2022", "2023"}
+
+
+def test_similitudes_json(lexi) -> None:
+    status, out, _ = lexi("similitudes", "--corpus", "petit", "--unit", "segments", "--format", "json")
+    result = valid("similitudes", out)
+    assert status == 0 and (result["index"], result["unit"], result["theme"]) == ("cooccurrence", "segments", None)
+    forms = {n["form"] for n in result["nodes"]}
+    assert {e["source"] for e in result["edges"]} | {e["target"] for e in result["edges"]} == forms
+    assert len(result["edges"]) < len(forms)  # a tree, or a forest: never a cycle
+    assert all(e["weight"] == int(e["weight"]) <= result["units"] for e in result["edges"])
+
+
+def test_reinert_profil_json(lexi) -> None:
+    status, out, _ = lexi("reinert-profil", "--name", "r", "--n", "3", "--segments", "1", "--format", "json")
+    profile = valid("reinert-profil", out)
+    assert status == 0 and profile["analyse"] == "r" and len(profile["classes"]) >= 2
+    assert sum(c["part"] for c in profile["classes"]) == pytest.approx(1)
+    assert any(v["variable"] == "organisme" for c in profile["classes"] for v in c["variables"])
+    status, out, _ = lexi("reinert-profil", "--name", "r", "--classe", "1", "--format", "json")
+    (classe,) = valid("reinert-profil", out)["classes"]
+    assert status == 0 and classe["classe"] == 1 and classe["segments_caracteristiques"][0]["reference"]
+
+
+def test_analyses_json_lists_each_kind(lexi, cli, monkeypatch, tmp_path: Path) -> None:
+    status, out, _ = lexi("analyses", "--format", "json")
+    runs = valid("analyses", out)
+    assert status == 0 and sorted((r["kind"], r["name"]) for r in runs) == [
+        ("reinert", "r"), ("similitudes", "simi"), ("specificites", "orgs")]
+    assert all(r["corpus"] == "petit" and r["command"][:2] == ["textmine", r["kind"]] for r in runs)
+    status, out, _ = lexi("analyses", "--kind", "similitudes", "--format", "json")
+    (simi,) = valid("analyses", out)
+    assert simi["params"]["keep"] == ["reporting"] and simi["params"]["index"] == "jaccard"
+    drifted = [{**simi, "params": {**simi["params"], "seuil": 2}}]  # a parameter the schema does not document
+    assert not Draft202012Validator(schemas.load("analyses")).is_valid(drifted)
+    monkeypatch.setenv("TEXTMINE_HOME", str(tmp_path / "vide"))
+    status, out, _ = cli("analyses", "--format", "json")
+    assert status == 0 and valid("analyses", out) == []
+
+
+def test_specificites_and_similitudes_json_by_theme(cli, demo_copy, demo_workspace) -> None:
+    path = cache_path(demo_copy, "demo")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    demo_tokens(demo_workspace).to_parquet(path)  # what corpus_tokens would compute, without running spaCy again
+    themes = {t["topic"]: t["label"] for t in _strict_json(cli("topics", "--model", "demo", "--format", "json")[1])}
+    status, out, err = cli("specificites", "--corpus", "demo", "--model", "demo", "--n", "2", "--format", "json")
+    result = valid("specificites", out)
+    assert status == 0, err
+    assert result["model"] == "demo" and result["terms"] and result["values"]
+    assert all(themes[int(t["part"])] == t["label"] for t in result["terms"] + result["values"])
+    topic = next(iter(themes))
+    status, out, err = cli("similitudes", "--corpus", "demo", "--model", "demo", "--theme", topic, "--format", "json")
+    result = valid("similitudes", out)
+    assert status == 0, err
+    assert (result["model"], result["theme"]) == ("demo", topic)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import TextmineError
+from ..exchange import schemas
 from ..workspace import Workspace
 from ._common import positive_int, stage_printer, table
 
@@ -25,10 +25,7 @@ def _number(value) -> str:  # noqa: ANN001
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str, titles: dict[str, str] | None = None) -> None:
-    """A result in the chosen format: aligned French table, CSV or JSON records."""
-    if fmt == "json":
-        print(json.dumps(frame.to_dict(orient="records"), ensure_ascii=False, indent=2, default=str))
-        return
+    """A result in the chosen format: aligned French table or CSV."""
     if fmt == "csv":
         print(frame.to_csv(index=False), end="")
         return
@@ -58,10 +55,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     stats = lexical_stats(Workspace.from_env(), args.corpus, args.by, top=args.top, progress=_progress())
     if args.format == "json":
-        print(json.dumps({"corpus": stats.corpus, "by": stats.by,
-                          "summary": stats.summary.to_dict(orient="records"),
-                          "forms": stats.forms.to_dict(orient="records"),
-                          "lemmas": stats.lemmas.to_dict(orient="records")}, ensure_ascii=False, indent=2))
+        print(schemas.dumps({"corpus": stats.corpus, "by": stats.by,
+                             "summary": stats.summary.to_dict(orient="records"),
+                             "forms": stats.forms.to_dict(orient="records"),
+                             "lemmas": stats.lemmas.to_dict(orient="records")}))
         return 0
     if args.format == "csv":
         _print_frame(stats.summary, "csv")
@@ -105,7 +102,13 @@ def cmd_specificites(args: argparse.Namespace) -> int:
             return {"parts": int(words["part"].nunique()), "rows": int(len(words))}
 
         save_run(workspace, "specificites", args.name, args.corpus, params, command, write, replace=args.replace)
-    _print_frame(words, args.format, TITLES)
+    if args.format == "json":  # one document: the terms and, with --model, the metadata values of each theme
+        terms = words if args.model else words.assign(label=None)[["part", "label", *words.columns[1:]]]
+        print(schemas.dumps({"corpus": args.corpus, "by": args.by, "model": args.model, "method": args.method,
+                             "unit": args.unit, "terms": terms.to_dict(orient="records"),
+                             "values": values.to_dict(orient="records")}))
+    else:
+        _print_frame(words, args.format, TITLES)
     if not values.empty and args.format == "table":
         print("\nModalités caractéristiques :")
         _print_frame(values, "table", TITLES)
@@ -159,8 +162,10 @@ def cmd_similitudes(args: argparse.Namespace) -> int:
 
         save_run(workspace, "similitudes", args.name, args.corpus, params, command, write, replace=args.replace)
     if args.format == "json":
-        print(json.dumps({"nodes": result.nodes.to_dict(orient="records"),
-                          "edges": result.edges.to_dict(orient="records")}, ensure_ascii=False, indent=2))
+        print(schemas.dumps({"corpus": args.corpus, "model": args.model, "theme": args.theme, "index": args.index,
+                             "unit": args.unit, "units": result.units,
+                             "nodes": result.nodes.to_dict(orient="records"),
+                             "edges": result.edges.to_dict(orient="records")}))
         return 0
     if args.format == "csv":
         _print_frame(result.edges, "csv")
@@ -184,9 +189,8 @@ def cmd_analyses(args: argparse.Namespace) -> int:
 
     runs = list_runs(Workspace.from_env(), args.kind)
     if args.format == "json":
-        print(json.dumps([{"kind": r.kind, "name": r.name, "corpus": r.corpus, "params": r.params,
-                           "created_at": r.created_at, "command": r.command} for r in runs],
-                         ensure_ascii=False, indent=2))
+        print(schemas.dumps([{"kind": r.kind, "name": r.name, "corpus": r.corpus, "params": r.params,
+                              "created_at": r.created_at, "command": r.command} for r in runs]))
         return 0
     if not runs:
         print("Aucune analyse enregistrée (ajoutez --name NOM à textmine specificites, similitudes ou reinert).")

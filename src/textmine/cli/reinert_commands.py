@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 
+from ..exchange import schemas
 from ..workspace import Workspace
 from ._common import positive_int, stage_printer, table
 
@@ -60,7 +60,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
     classes = describe_classes(Workspace.from_env(), args.name, args.classe, n_forms=args.n, n_segments=args.segments)
     if args.format == "json":
-        print(json.dumps({"analyse": args.name, "classes": classes}, ensure_ascii=False, indent=2))
+        print(schemas.dumps({"analyse": args.name, "classes": classes}))
     elif args.format == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(["classe", "type", "forme_ou_variable", "modalite", "segments_classe", "chi2", "p"])
