@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import platform
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -221,11 +222,13 @@ def train(
     clock = time.perf_counter()
     sentiment_backend = None
     if options.sentiment != NO_SENTIMENT:
-        # Documents of up to LONG_TEXT_WORDS words are read whole; longer ones get their segments' tone.
+        # Documents cut into segments are read whole up to LONG_TEXT_WORDS words; the others get
+        # their segments' tone (a one-segment document is its segment).
         texts_by_id = store.document_texts(corpus)
         spans = [(s.document_id, s.start, s.end) for s in segments]
-        whole = [(d, 0, len(texts_by_id[d])) for d in documents["document_id"]
-                 if len(texts_by_id[d].split()) <= LONG_TEXT_WORDS]
+        per_document = Counter(s.document_id for s in segments)
+        whole = [(d, 0, len(texts_by_id[d])) for d, n in per_document.items()
+                 if n > 1 and len(texts_by_id[d].split()) <= LONG_TEXT_WORDS]
         sentiment_backend = score_spans(store, corpus, spans + whole, options.sentiment, workspace.models_dir,
                                         _cache_dir(workspace), progress)
         store_document_tones(store, corpus, sentiment_backend, spans)

@@ -61,6 +61,24 @@ def load_nlp():
     return nlp
 
 
+_PARSED: dict[str, object] = {}
+_PARSED_MAX = 4096
+
+
+def parse(texts: list[str]) -> list:
+    """spaCy documents of ``texts``, the most recent ones kept: the tone stage reads each text's
+    words for its lexicon and for its emotions, and parses it once for both."""
+    todo = [t for t in dict.fromkeys(texts) if t not in _PARSED]
+    if todo:
+        if len(_PARSED) + len(todo) > _PARSED_MAX:
+            _PARSED.clear()
+        _PARSED.update(zip(todo, load_nlp().pipe(todo, batch_size=64)))
+    found = [_PARSED.get(t) for t in texts]
+    if any(doc is None for doc in found):  # more texts than the cache holds at once
+        return list(load_nlp().pipe(texts, batch_size=64))
+    return found
+
+
 def _line_breaks(doc):  # noqa: ANN001, ANN202
     """A sentence never crosses a line break: lists and paragraphs end sentences."""
     for token in doc[1:]:

@@ -149,11 +149,17 @@ def _themes(index: QuoteIndex, totals: overview.Totals) -> Part:
         described = (f"{codebook.get('source', 'codebook')}, {len(codebook.get('themes', []))} thèmes, "
                      f"mode {codebook.get('mode')}")
         if fit:
-            described += (f" ; {overview.percent(float(fit.get('share', 0.0)))} des segments proches d'un thème du "
-                          f"codebook (seuil {number(float(fit.get('threshold', 0.0)), 2)})")
+            described += (f" ; {overview.percent(float(fit.get('share', 0.0)))} des segments contiennent un terme "
+                          f"du codebook (seuil {overview.percent(float(fit.get('threshold', 0.0)))})")
         facts.append(("Codebook", described))
+    elif codebook.get("reason"):
+        facts.append(("Codebook", f"non utilisé : {codebook['reason']}"))
     else:
         facts.append(("Codebook", "aucun : thèmes découverts sans guide"))
+    alignment = card.get("alignment", {})
+    if alignment.get("applied"):
+        facts.append(("Alignement des sources", "fichiers alignés les uns sur les autres avant de chercher les "
+                      f"thèmes ({', '.join(alignment['files'])}), pour réunir des sujets plutôt que des registres"))
     if "diversity" in metrics:
         facts.append(("Diversité des mots-clés", number(float(metrics["diversity"]))))
     if "coherence_npmi" in metrics:

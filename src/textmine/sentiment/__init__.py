@@ -76,14 +76,14 @@ def read_tone(texts: list[str], backend: SentimentBackend) -> list[Tone]:
     text's polarity gathered from theirs with the closing segments weighing more
     (``base.gather``), since a verdict often comes at the end.
     """
-    from ..analysis.preprocess import is_french, load_nlp
+    from ..analysis.preprocess import is_french, parse
     from ..analysis.segments import cut
     from ..store import SentenceRow
     from .base import gather
     from .lexicon import emotions_of, tokens_of
 
     filled = [i for i, t in enumerate(texts) if t and t.strip()]
-    docs = dict(zip(filled, load_nlp().pipe([texts[i] for i in filled], batch_size=64)))
+    docs = dict(zip(filled, parse([texts[i] for i in filled])))
     units: dict[int, list[tuple[int, int]]] = {}
     for i in filled:
         sentences = [SentenceRow(s.start_char, s.end_char, "") for s in docs[i].sents if s.text.strip()]

@@ -315,10 +315,10 @@ class LexiconBackend:
     name = "lexique.v1"
 
     def predict(self, texts: list[str]) -> list[Polarity]:
-        from ..analysis.preprocess import load_nlp
+        from ..analysis.preprocess import parse
 
         results = []
-        for doc in load_nlp().pipe(texts, batch_size=64):
+        for doc in parse(texts):
             total, triggers = score_tokens(tokens_of(doc))
             score = squash(total)
             results.append(
