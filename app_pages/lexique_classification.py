@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app_pages import common
+from app_pages import lexique_commun as lex
 from textmine.errors import TextmineError
 from textmine.lexicometry import classification as chd
 from textmine.lexicometry.runs import list_runs
@@ -38,12 +39,22 @@ with st.expander("Lancer une classification", expanded=not list_runs(ws, chd.KIN
         words = middle.number_input("Mots par segment", min_value=5, max_value=200, value=40)
         min_forms = right.number_input("Formes actives par unité (0 : segments tels quels)", min_value=0,
                                        max_value=50, value=0)
+        min_class = st.number_input("Segments au moins par classe (0 : automatique, 5 ou 1 % des segments "
+                                    "classés ; les classes plus petites sont écartées)", min_value=0,
+                                    max_value=10_000, value=0)
         double = st.checkbox("Classification double (unités de 10 et 15 formes si 0 ci-dessus)")
         replace = st.checkbox("Remplacer une analyse du même nom")
+        st.caption("Formes actives : celles de l'écran « Statistiques » pour ce corpus (fréquence minimale, "
+                   "formes ajoutées ou retirées pendant la session).")
         started = st.form_submit_button("Lancer", type="primary")
     if started:
+        settings = lex.active_settings(corpus)
         command = ["textmine", "reinert", "--corpus", corpus, "--name", name.strip(), "--k", str(k),
-                   "--segment-words", str(words)] + (["--double"] if double else [])
+                   "--segment-words", str(words), "--min-class-size", str(min_class),
+                   "--min-freq", str(settings["min_freq"])] + (["--double"] if double else [])
+        for option in ("keep", "drop"):
+            for form in settings[option]:
+                command += [f"--{option}", form]
         command += ["--min-forms", str(min_forms)] if min_forms or not double else []
         command += ["--replace"] if replace else []
         st.session_state["reinert_job"] = chd.launch(ws, command) | {"name": name.strip()}

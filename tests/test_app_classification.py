@@ -82,3 +82,25 @@ def test_background_run_reports_a_french_error(recorded) -> None:
     assert not running and status == 1
     assert text.strip().splitlines()[-1].startswith("Erreur : Le nombre de classes doit être au moins 2")
     assert not (recorded.home / "analyses" / "reinert" / "x").exists()
+
+
+def test_run_uses_the_active_form_edits_of_the_session(recorded, monkeypatch) -> None:
+    launched = []
+
+    class Done:
+        def poll(self) -> int:
+            return 0
+
+    def fake_launch(workspace, command):
+        launched.append(command)
+        return {"pid": 0, "log": str(workspace.home / "absent.log"), "started": time.time(), "process": Done()}
+
+    monkeypatch.setattr(chd, "launch", fake_launch)
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    app.switch_page(PAGE).run()
+    app.session_state["formes_actives"] = {"petit": {"min_freq": 2, "keep": ["le"], "drop": ["dossier"]}}
+    app.button[0].click().run()
+    assert not app.exception, app.exception
+    command = launched[0]
+    assert command[command.index("--min-freq") + 1] == "2" and command[command.index("--keep") + 1] == "le"
+    assert command[command.index("--drop") + 1] == "dossier" and "--min-class-size" in command

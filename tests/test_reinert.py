@@ -212,6 +212,50 @@ def test_double_classification(corpus) -> None:
     assert all(c["chi2"] > 3.84 for c in crossed)
 
 
+def test_small_classes_become_unclassified(corpus) -> None:
+    tokens, texts, meta = corpus
+    forms = forms_of(tokens)
+    every = classify(tokens, texts, meta, forms, ReinertOptions(k=5, segment_words=20, min_class_size=1))
+    sizes = {int(c): n for c, n in every.summary["classes"].items()}
+    assert len(sizes) == 5 and every.summary["classes_ecartees"] == 0
+    floor = sorted(sizes.values())[1]  # the two smallest sizes (or more, when tied) are below it
+    small = sorted(c for c, n in sizes.items() if n < floor)
+    result = classify(tokens, texts, meta, forms, ReinertOptions(k=5, segment_words=20, min_class_size=floor))
+    before = every.segments["classe"].fillna(0).astype(int).to_numpy()
+    after = result.segments["classe"].fillna(0).astype(int).to_numpy()
+    summary = result.summary
+    assert summary["k"] == 5 - len(small) and sorted(set(after) - {0}) == list(range(1, summary["k"] + 1))
+    assert (after[np.isin(before, small)] == 0).all()
+    # the classes kept are the same segments, renumbered in their order
+    kept = [c for c in sorted(sizes) if c not in small]
+    for new, old in enumerate(kept, 1):
+        assert ((after == new) == (before == old)).all()
+    assert summary["classes_ecartees"] == len(small) and summary["taille_min_classe"] == floor
+    assert summary["segments_ecartes"] == sum(sizes[c] for c in small)
+    assert summary["non_classes"] == every.summary["non_classes"] + summary["segments_ecartes"]
+    assert any(f"de moins de {floor} segments écartée" in m for m in summary["messages"])
+    leaves = [n for n in result.tree["nodes"] if not n["children"]]
+    assert sorted(n["classe"] for n in leaves if n["classe"]) == list(range(1, summary["k"] + 1))
+    assert sum(n["ecartee"] for n in leaves) == len(small)
+    assert set(result.form_profiles["classe"]) == set(range(1, summary["k"] + 1))
+    # the automatic size: 5, or 1 % of the classified segments
+    assert ReinertOptions().class_size_floor(200) == 5 and ReinertOptions().class_size_floor(2001) == 21
+    with pytest.raises(TextmineError, match="--min-class-size"):
+        classify(tokens, texts, meta, forms, ReinertOptions(k=3, segment_words=20, min_class_size=10_000))
+
+
+def test_double_classification_drops_small_classes(corpus) -> None:
+    tokens, texts, meta = corpus
+    options = dict(k=3, double=True, segment_words=20, min_forms=4, min_members=3)
+    every = classify(tokens, texts, meta, forms_of(tokens), ReinertOptions(**options, min_class_size=1))
+    sizes = sorted(every.summary["classes"].values())
+    if len(sizes) < 3 or sizes[0] == sizes[1]:
+        pytest.skip("no single smallest crossed class on this corpus")
+    result = classify(tokens, texts, meta, forms_of(tokens), ReinertOptions(**options, min_class_size=sizes[1]))
+    assert result.summary["k"] == 2 and result.summary["segments_ecartes"] == sizes[0]
+    assert [c["classe"] for c in result.tree["classes_croisees"]] == [1, 2]
+
+
 def test_bad_input_messages(corpus) -> None:
     tokens, texts, meta = corpus
     with pytest.raises(TextmineError, match="Aucune forme active"):
@@ -273,3 +317,35 @@ def test_cli_reinert_errors_store_nothing(small_corpus, cli) -> None:
     assert not (small_corpus.home / "analyses" / "reinert" / "s").exists()
     status, _, err = cli("reinert-profil", "--name", "r", "--classe", "9")
     assert status == 1 and "Classe 9 inconnue" in err
+
+
+def test_cli_reinert_active_form_edits_and_recorded_command(small_corpus, cli) -> None:
+    status, _, err = cli("reinert", "--corpus", "petit", "--name", "r", "--k", "3", "--segment-words", "20")
+    assert status == 0, err
+    folder = small_corpus.home / "analyses" / "reinert"
+    plain = (folder / "r" / "formes_actives.txt").read_text(encoding="utf-8").split()
+    assert "dossier" in plain and "le" not in plain
+    status, _, err = cli("reinert", "--corpus", "petit", "--name", "e", "--k", "3", "--segment-words", "20",
+                         "--drop", "dossier", "--keep", "le", "--keep", "Introuvable", "--min-class-size", "2")
+    assert status == 0, err
+    assert "introuvable" in err and "ignorées" in err
+    edited = (folder / "e" / "formes_actives.txt").read_text(encoding="utf-8").split()
+    assert "dossier" not in edited and "le" in edited
+    profiles = pd.read_csv(folder / "e" / "profils_formes.csv", keep_default_na=False)
+    assert "dossier" not in set(profiles["forme"]) and "le" in set(profiles["forme"])
+    record = json.loads((folder / "e" / "run.json").read_text(encoding="utf-8"))
+    assert record["params"]["keep"] == ["le", "introuvable"] and record["params"]["drop"] == ["dossier"]
+    assert record["params"]["min_class_size"] == 2 and record["summary"]["taille_min_classe"] == 2
+    command = record["command"]
+    assert command[command.index("--min-class-size") + 1] == "2"
+    assert command.count("--keep") == 2 and command[command.index("--drop") + 1] == "dossier"
+    # the recorded command, run again under another name, gives the same classes
+    command[command.index("--name") + 1] = "e2"
+    status, _, err = cli(*command[1:])
+    assert status == 0, err
+    again = json.loads((folder / "e2" / "run.json").read_text(encoding="utf-8"))
+    assert again["params"] == record["params"]
+    first = pd.read_parquet(folder / "e" / "segments.parquet")
+    second = pd.read_parquet(folder / "e2" / "segments.parquet")
+    assert first["classe"].equals(second["classe"])
+    assert (folder / "e2" / "formes_actives.txt").read_bytes() == (folder / "e" / "formes_actives.txt").read_bytes()

@@ -28,7 +28,10 @@ def command_line(args: argparse.Namespace) -> list[str]:
         if getattr(args, option) is not None:
             command += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
     command += ["--segment-words", str(args.segment_words), "--min-freq", str(args.min_freq),
-                "--min-split-members", str(args.min_split_members)]
+                "--min-split-members", str(args.min_split_members), "--min-class-size", str(args.min_class_size)]
+    for option in ("keep", "drop"):
+        for form in getattr(args, option):
+            command += [f"--{option}", form]
     return command + (["--replace"] if args.replace else [])
 
 
@@ -37,7 +40,8 @@ def cmd_reinert(args: argparse.Namespace) -> int:
 
     options = ReinertOptions(k=args.k, double=args.double, min_forms=args.min_forms, min_forms2=args.min_forms2,
                              segment_words=args.segment_words, min_freq=args.min_freq,
-                             min_split_members=args.min_split_members)
+                             min_split_members=args.min_split_members, min_class_size=args.min_class_size,
+                             keep=tuple(args.keep), drop=tuple(args.drop))
     progress = stage_printer() if sys.stderr.isatty() else None
     run = run_reinert(Workspace.from_env(), args.corpus, args.name, options, command_line(args),
                       replace=args.replace, progress=progress)
@@ -111,6 +115,13 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
                    help="fréquence minimale d'une forme active (défaut 3)")
     p.add_argument("--min-split-members", type=positive_int, default=5, metavar="N",
                    help="une classe de moins de N unités n'est plus divisée (défaut 5)")
+    p.add_argument("--min-class-size", type=int, default=0, metavar="N",
+                   help="une classe terminale de moins de N segments est écartée, ses segments comptés non classés "
+                   "(défaut 0 : automatique, 5 ou 1 %% des segments classés si c'est plus ; 1 : toutes gardées)")
+    p.add_argument("--keep", action="append", default=[], metavar="FORME",
+                   help="lemme ajouté aux formes actives quelle que soit sa fréquence (option répétable)")
+    p.add_argument("--drop", action="append", default=[], metavar="FORME",
+                   help="lemme retiré des formes actives (option répétable)")
     p.add_argument("--replace", action="store_true", help="remplace une analyse du même nom")
     p.set_defaults(handler=cmd_reinert)
 

@@ -21,6 +21,7 @@ A run folder (``analyses/reinert/<name>/``) holds:
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -34,7 +35,7 @@ import scipy.sparse as sp
 from ..errors import TextmineError
 from ..workspace import Workspace
 from . import profiles as prof
-from .reinert import UNCLASSIFIED, ReinertCHD, merge_segments, segment_table, unit_table
+from .reinert import UNCLASSIFIED, ReinertCHD, drop_small_classes, merge_segments, segment_table, unit_table
 from .reinert_double import best_partition, crossed_classes
 from .runs import Run, load_run, save_run
 from .segmentation import segment_tokens
@@ -61,6 +62,16 @@ class ReinertOptions:
         cc_test, tsj: rainette's form selection after each split.
         min_members, min_chi2: a crossed class of a double classification has more segments than
             ``min_members`` and an association χ² above ``min_chi2``.
+        min_class_size: once the classes are made (simple or double), a terminal class with fewer
+            segments is dropped: its segments become unclassified and the other classes are renumbered
+            1, 2, … in their order. 0 (the default) is automatic: ``max(5, ⌈1 % of the classified
+            segments⌉)`` (see ``class_size_floor``), except that classes are kept (with a message)
+            when fewer than two would remain; 1 keeps every class. IRaMuTeQ's automatic
+            ``mincl`` (classified units / k, / 2k in double) is not used: IRaMuTeQ pairs it with
+            replacing a too small class by its mother class, and dropping classes below the mean
+            size would leave about half of them out. 5 is the smallest count for which a class's χ²
+            profile is usable (expected counts of 5, Cochran's rule); 1 % scales it with large corpora.
+        keep, drop: lemmas forced into or removed from the active forms (``tokens.active_forms``).
     """
 
     k: int = 10
@@ -74,8 +85,14 @@ class ReinertOptions:
     tsj: int = 3
     min_members: int = 10
     min_chi2: float = 3.84
+    min_class_size: int = 0
+    keep: tuple[str, ...] = ()
+    drop: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        for name in ("keep", "drop"):
+            words = (w.strip().lower() for w in getattr(self, name))
+            object.__setattr__(self, name, tuple(dict.fromkeys(w for w in words if w)))
         if self.k < 2:
             raise TextmineError(
                 f"Le nombre de classes doit être au moins 2 (reçu : {self.k}) : indiquez --k 2 ou plus.")
@@ -90,6 +107,22 @@ class ReinertOptions:
             raise TextmineError("Une classe à diviser doit compter au moins 3 unités (--min-split-members 3 ou plus).")
         if self.min_freq < 1:
             raise TextmineError("La fréquence minimale des formes actives doit être au moins 1 (--min-freq).")
+        if self.min_class_size < 0:
+            raise TextmineError("La taille minimale d'une classe ne peut pas être négative (--min-class-size ; "
+                                "0 : automatique).")
+
+    def class_size_floor(self, classified: int) -> int:
+        """The smallest class kept, given the number of classified segments (see ``min_class_size``).
+
+        Examples:
+            >>> ReinertOptions().class_size_floor(300), ReinertOptions().class_size_floor(1234)
+            (5, 13)
+            >>> ReinertOptions(min_class_size=2).class_size_floor(1234)
+            2
+        """
+        if self.min_class_size > 0:
+            return self.min_class_size
+        return max(5, math.ceil(0.01 * classified))
 
     @property
     def sizes(self) -> tuple[int, int]:
@@ -164,6 +197,26 @@ def classify(tokens: pd.DataFrame, texts: dict[int, str], metadata: dict[int, di
         labels, units, tree, messages = _double(table, documents, options, size1, size2, progress)
     else:
         labels, units, tree, messages = _simple(table, documents, options, size1, progress)
+    found = int(labels.max()) if len(labels) else 0
+    floor = options.class_size_floor(int((labels != UNCLASSIFIED).sum()))
+    kept, numbers = drop_small_classes(labels, floor)
+    dropped = [old for old, new in numbers.items() if new == UNCLASSIFIED]
+    dropped_segments = int(((labels != UNCLASSIFIED) & (kept == UNCLASSIFIED)).sum())
+    if dropped and len(numbers) - len(dropped) < 2 and not options.min_class_size:
+        messages.append(f"Classes gardées bien que de moins de {floor} segments (taille automatique) : il n'en "
+                        "resterait pas deux ; interprétez-les avec prudence ou ajoutez des textes.")
+        kept, numbers, dropped, dropped_segments = labels, {c: c for c in numbers}, [], 0
+    if dropped:
+        if len(numbers) - len(dropped) < 2:
+            raise TextmineError(
+                f"Moins de deux classes d'au moins {floor} segments : baissez --min-class-size (1 garde toutes les "
+                "classes), demandez moins de classes (--k) ou ajoutez des textes.")
+        messages.append(
+            f"{len(dropped)} classe{'s' if len(dropped) > 1 else ''} de moins de {floor} segments écartée"
+            f"{'s' if len(dropped) > 1 else ''} ({dropped_segments} segments, comptés non classés) ; "
+            "--min-class-size 1 garde toutes les classes.")
+        _renumber_tree(tree, numbers)
+    labels = kept
     segments = segments.assign(unit=units, classe=pd.array(np.where(labels == UNCLASSIFIED, None, labels),
                                                             dtype="Int64"))
     if progress:
@@ -172,7 +225,7 @@ def classify(tokens: pd.DataFrame, texts: dict[int, str], metadata: dict[int, di
     meta_profiles = prof.metadata_profiles(documents, labels, metadata)
     characteristic = prof.characteristic_segments(table, labels, form_profiles, forms)
     k = int(labels.max()) if len(labels) else 0
-    if k < options.k:
+    if found < options.k:
         messages.append(f"{k} classes au lieu des {options.k} demandées : le corpus est trop petit ou trop homogène "
                         "pour plus ; baissez --k, --min-split-members ou --min-forms, ou ajoutez des textes.")
     sizes = {str(c): int((labels == c).sum()) for c in range(1, k + 1)}
@@ -180,12 +233,30 @@ def classify(tokens: pd.DataFrame, texts: dict[int, str], metadata: dict[int, di
         "k": k, "classes": sizes, "segments": len(segments), "formes_actives": len(forms),
         "non_classes": int((labels == UNCLASSIFIED).sum()),
         "part_non_classes": float((labels == UNCLASSIFIED).mean()) if len(labels) else 0.0,
+        "taille_min_classe": floor, "classes_ecartees": len(dropped), "segments_ecartes": dropped_segments,
         "messages": messages, "secondes": round(time.perf_counter() - began, 3),
     }
     if progress:
         progress("profils", 1, 1)
     return ReinertResult(segments, list(forms), form_profiles, meta_profiles, characteristic, tree, summary,
                          sorted(texts))
+
+
+def _renumber_tree(tree: dict[str, Any], numbers: dict[int, int]) -> None:
+    """Give the tree the classes' new numbers; a dropped terminal class keeps its node, marked « ecartee »."""
+    if tree["type"] == "simple":
+        for node in tree["nodes"]:
+            if node["classe"]:
+                new = numbers.get(node["classe"], UNCLASSIFIED)
+                node["classe"] = new or None
+                node["ecartee"] = not new
+    else:
+        crossed = []
+        for item in tree["classes_croisees"]:
+            new = numbers.get(item["classe"], UNCLASSIFIED)
+            if new:
+                crossed.append({**item, "classe": new})
+        tree["classes_croisees"] = crossed
 
 
 def _form_index(tokens: pd.DataFrame, forms: list[str]) -> np.ndarray:
@@ -254,9 +325,14 @@ def run_reinert(workspace: Workspace, corpus: str, name: str, options: ReinertOp
     finally:
         store.close()
     tokens = corpus_tokens(workspace, corpus, progress=progress)
-    forms = active_forms(tokens, min_freq=options.min_freq)
+    forms = active_forms(tokens, min_freq=options.min_freq, keep=options.keep, drop=options.drop)
     result = classify(tokens, texts, metadata, forms, options, progress)
-    params = {**asdict(options), "sizes": list(options.sizes)}
+    missing = [w for w in options.keep if w not in forms and w not in options.drop]
+    if missing:
+        result.summary["messages"].append(
+            f"Formes à garder absentes du corpus, donc ignorées (--keep) : {', '.join(missing)}.")
+    params = {**asdict(options), "sizes": list(options.sizes), "keep": list(options.keep),
+              "drop": list(options.drop)}
     return save_run(workspace, KIND, name, corpus, params, command, result.write, replace=replace)
 
 
@@ -372,7 +448,9 @@ def cross_with_themes(classes: pd.DataFrame, themes: pd.DataFrame,
 def tree_layout(nodes: list[dict[str, Any]]) -> tuple[list[tuple[float, float, float, float]], list[dict[str, Any]]]:
     """Coordinates of a dendrogram: line segments (x0, y0, x1, y1) and the leaves (class, x).
 
-    Leaves (terminal classes) sit at y = 0 in class order; a node sits one step above its highest child.
+    Terminal nodes sit at y = 0, at x = 1, 2, … from left to right (classes are numbered in that order);
+    a node sits one step above its highest child. Only terminal nodes with a class (not dropped as too
+    small) are returned as leaves.
     """
     by_id = {n["id"]: n for n in nodes}
     x: dict[int, float] = {}
@@ -381,7 +459,7 @@ def tree_layout(nodes: list[dict[str, Any]]) -> tuple[list[tuple[float, float, f
     def place(node_id: int) -> None:
         node = by_id[node_id]
         if not node["children"]:
-            x[node_id], y[node_id] = float(node["classe"] or 0), 0.0
+            x[node_id], y[node_id] = float(len([i for i in x if not by_id[i]["children"]]) + 1), 0.0
             return
         for child in node["children"]:
             place(child)

@@ -304,6 +304,33 @@ class ReinertCHD:
         return children
 
 
+def drop_small_classes(labels: np.ndarray, min_size: int) -> tuple[np.ndarray, dict[int, int]]:
+    """Classes with fewer than ``min_size`` members become unclassified; the others are renumbered 1, 2, …
+
+    Returns the new labels and the new number of each old class (0 when dropped).
+
+    Examples:
+        >>> labels, numbers = drop_small_classes(np.array([1, 1, 1, 2, 3, 3, 3, 0]), 3)
+        >>> labels.tolist(), numbers
+        ([1, 1, 1, 0, 2, 2, 2, 0], {1: 1, 2: 0, 3: 2})
+    """
+    labels = np.asarray(labels, dtype=np.int64)
+    counts = np.bincount(labels, minlength=1)
+    numbers, following = {}, 0
+    for old in range(1, len(counts)):
+        if counts[old] == 0:
+            continue
+        if counts[old] >= min_size:
+            following += 1
+            numbers[old] = following
+        else:
+            numbers[old] = UNCLASSIFIED
+    table = np.zeros(len(counts), dtype=np.int64)
+    for old, new in numbers.items():
+        table[old] = new
+    return table[labels], numbers
+
+
 def _labels(groups: list[_Group], n: int) -> np.ndarray:
     labels = np.full(n, UNCLASSIFIED, dtype=np.int64)
     for number, group in enumerate(groups, 1):
