@@ -50,7 +50,7 @@ st.caption("Chaque point est une forme : sa fréquence selon son rang. Une droit
 
 st.subheader("Formes actives")
 st.caption("Lemmes des noms, verbes, adjectifs et adverbes (hors mots outils), comme IRaMuTeQ. La liste "
-           "modifiée ici sert aux écrans « Spécificités » et « Similitudes » pendant la session.")
+           "modifiée ici sert aux écrans « Spécificités », « Classification » et « Similitudes » pendant la session.")
 settings = lex.active_settings(corpus)
 settings["min_freq"] = int(st.number_input("Fréquence minimale", min_value=1, max_value=1000,
                                            value=settings["min_freq"], key="actives_min"))

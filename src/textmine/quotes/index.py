@@ -46,6 +46,7 @@ _IMPERSONAL = re.compile(
 _LEADING = re.compile(r"^[\s\"'«“(\-–—•*]+")
 _ENDS = (".", "!", "?", "…", "»", '"', ")", "”")
 _WORD = re.compile(r"\w+")
+_READ_WORD = re.compile(r"\w[\w'’-]*")  # a word as a reader counts it: « l'avoue » is one
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class QuoteIndex:
         """Where the quote holding this sentence starts, and whether it can be read alone."""
         text = self.texts[row.document_id]
         sentence = text[row.start : row.end]
-        words = len(_WORD.findall(sentence))
+        words = len(_READ_WORD.findall(sentence))
         after = text[row.end :]
         # Punctuated, or the last words of the document; a short line without a full stop is a heading.
         ends = sentence.endswith(_ENDS) or not after.strip() or (after.startswith("\n") and words >= 10)
@@ -141,7 +142,7 @@ class QuoteIndex:
         if row.prev_start < 0 or "\n\n" in text[row.prev_end : row.start]:
             return row.start, False
         prior = text[row.prev_start : row.prev_end]
-        words += len(_WORD.findall(prior))
+        words += len(_READ_WORD.findall(prior))
         return row.prev_start, ends and not _dangling(prior) and MIN_WORDS <= words <= MAX_WINDOW_WORDS
 
     # -- shared -----------------------------------------------------------------
