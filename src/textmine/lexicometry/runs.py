@@ -2,21 +2,15 @@
 
 A run folder holds ``run.json`` (kind, name, corpus and its fingerprint,
 parameters, the command that reproduces it, package versions, creation time)
-and the result files its analysis writes. Like a model, it is written into a
-hidden temporary folder and renamed into place only once complete, under a
-lock, so that an interrupted or concurrent run never leaves half a result.
+and the result files its analysis writes. Like a model, it is written whole
+(``folders.written_whole``): an interrupted or concurrent run never leaves half a result.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import platform
-import shutil
-import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
@@ -24,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotFoundError, TextmineError
+from ..folders import written_whole
 from ..names import validate_name
 from ..themes.registry import write_json_atomic
 from ..workspace import Workspace
@@ -79,15 +74,13 @@ def save_run(
     """Record a run: ``write(folder)`` writes the result files and may return a summary for ``run.json``."""
     validate_name(name, "analyse")
     folder = _folder(workspace, kind)
-    target = folder / name
-    if (target / RUN).is_file() and not replace:
+    if (folder / name / RUN).is_file() and not replace:
         raise TextmineError(
             f"L'analyse « {name} » ({KINDS[kind]}) existe déjà : choisissez un autre nom ou ajoutez --replace."
         )
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    try:
+    raced = (f"L'analyse « {name} » a été créée entre-temps par une autre opération : "
+             "choisissez un autre nom ou ajoutez --replace.")
+    with written_whole(folder, name, replace, raced) as tmp:
         summary = write(tmp) or {}
         store = workspace.open_store()
         try:
@@ -105,22 +98,6 @@ def save_run(
             "summary": summary,
         }
         write_json_atomic(tmp / RUN, record)
-        with _lock(folder):
-            old = None
-            if target.exists():
-                if not replace:
-                    raise TextmineError(
-                        f"L'analyse « {name} » a été créée entre-temps par une autre opération : "
-                        "choisissez un autre nom ou ajoutez --replace."
-                    )
-                old = folder / f".old-{name}-{uuid.uuid4().hex[:8]}"
-                os.rename(target, old)
-            os.rename(tmp, target)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
     return load_run(workspace, kind, name)
 
 
@@ -147,12 +124,3 @@ def list_runs(workspace: Workspace, kind: str | None = None) -> list[Run]:
                      if not p.name.startswith(".") and (p / RUN).is_file()]
     return sorted(runs, key=lambda r: r.created_at)
 
-
-@contextmanager
-def _lock(folder: Path) -> Iterator[None]:
-    with open(folder / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,25 +1,22 @@
 """The models/ folder: trained models written atomically, listed, published.
 
-A model is written into a hidden temporary folder and renamed into place only
-once complete: an interrupted run leaves no half model, and the published
-model is never touched by a training run. ``published.json`` says which model
+A model is written whole (``folders.written_whole``): an interrupted run leaves
+no half model, and the published model is never touched by a training run. ``published.json`` says which model
 of each corpus the app shows; it is replaced atomically too, and so is a
 card that gains a block after training (theme stability).
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from ..errors import NotFoundError, TextmineError
+from ..folders import locked, written_whole
 from ..names import validate_name
 
 CARD = "card.json"
@@ -65,35 +62,16 @@ class Registry:
     def card(self, name: str) -> dict[str, Any]:
         return json.loads((self.require(name) / CARD).read_text(encoding="utf-8"))
 
-    @contextmanager
-    def creating(self, name: str, replace: bool = False) -> Iterator[Path]:
+    def creating(self, name: str, replace: bool = False):  # noqa: ANN201 - a context manager
         """A temporary folder to write a model into; renamed to ``models/<name>`` on success."""
-        target = self.path(name)
+        self.path(name)  # checks the name
         if self.exists(name) and not replace:
             raise TextmineError(
                 f"Le modèle « {name} » existe déjà : choisissez un autre nom ou ajoutez --replace."
             )
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.folder / f".tmp-{name}-{uuid.uuid4().hex[:8]}"
-        tmp.mkdir()
-        try:
-            yield tmp
-            with self._lock():
-                old = None
-                if target.exists():
-                    if not replace:
-                        raise TextmineError(
-                            f"Le modèle « {name} » a été créé entre-temps par une autre opération : "
-                            "choisissez un autre nom ou ajoutez --replace."
-                        )
-                    old = self.folder / f".old-{name}-{uuid.uuid4().hex[:8]}"
-                    os.rename(target, old)
-                os.rename(tmp, target)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
+        return written_whole(self.folder, name, replace,
+                             f"Le modèle « {name} » a été créé entre-temps par une autre opération : "
+                             "choisissez un autre nom ou ajoutez --replace.")
 
     def add_to_card(self, name: str, key: str, value: Any, created_at: str) -> bool:
         """Add ``key`` to the card of a model already in place, atomically, touching nothing else.
@@ -153,12 +131,5 @@ class Registry:
             raise TextmineError(f"{path} est illisible : supprimez-le puis republiez un modèle.") from exc
         return data if isinstance(data, dict) else {}
 
-    @contextmanager
-    def _lock(self) -> Iterator[None]:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / ".lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def _lock(self):  # noqa: ANN202 - a context manager
+        return locked(self.folder)
