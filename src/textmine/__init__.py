@@ -20,8 +20,8 @@ The package follows the data flow::
     cli/          the ``textmine`` command, a thin layer over the library
 
 At the root: ``pipeline`` (the only module that knows the order of the stages), ``store``
-(all SQL), ``workspace``, ``errors``, ``normalize`` (one definition of "the same text"),
-``names``, ``jobs`` (background tasks) and ``demo``.
+(all SQL), ``workspace``, ``folders`` (results written whole), ``errors``, ``normalize`` (one
+definition of "the same text"), ``names``, ``jobs`` (background tasks) and ``demo``.
 """
 
 from .errors import TextmineError
