@@ -116,9 +116,10 @@ def encode_documents(encoder: str, texts: list[str]) -> tuple[np.ndarray, dict[s
 
 
 def run_textmine(workspace: Workspace, corpus: str, encoder: str, seed: int, labels: dict,
-                 codebook: str = "auto") -> dict:
+                 codebook: str = "auto", fit_sample: int | None = None) -> dict:
     options = TrainOptions(embedding=encoder, seed=seed, sentiment="aucun", stability=1,
-                           codebook=CODEBOOKS[codebook], align_sources=codebook != "sans-alignement")
+                           codebook=CODEBOOKS[codebook], align_sources=codebook != "sans-alignement",
+                           **({"fit_sample": fit_sample} if fit_sample else {}))
     clock = time.perf_counter()
     report = train(workspace, corpus, f"{encoder}-{seed}-{codebook}", options, publish=False, replace=True)
     seconds = time.perf_counter() - clock
@@ -175,9 +176,10 @@ def bench_corpus(key: str, args: argparse.Namespace, rows: list[dict], speeds: l
     by_id = store.document_texts(key)
     ids = sorted(by_id)
     texts = [by_id[d] for d in ids]
-    methods = [("textmine" if c == "auto" else f"textmine/{c}", c) for c in args.codebooks]
+    methods = [("textmine" if c == "auto" else f"textmine/{c}", c, None) for c in args.codebooks]
+    methods += [(f"textmine/échantillon-{n}", "auto", n) for n in args.fit_sample or []]
     if not args.no_baseline:
-        methods.append(("BERTopic", None))
+        methods.append(("BERTopic", None, None))
     for encoder in args.encoders:
         if not args.no_baseline:
             vectors, speed = encode_documents(encoder, texts)
@@ -185,9 +187,9 @@ def bench_corpus(key: str, args: argparse.Namespace, rows: list[dict], speeds: l
                            "words": float(np.mean([len(t.split()) for t in texts])), **speed})
             log(f"{key} {encoder} : {speed['texts_per_s']:.1f} textes/s ({speed['encode_s']:.0f} s)")
         for seed in range(args.seeds):
-            for method, codebook in methods:
+            for method, codebook, fit_sample in methods:
                 if codebook:
-                    found = run_textmine(workspace, key, encoder, seed, labels, codebook)
+                    found = run_textmine(workspace, key, encoder, seed, labels, codebook, fit_sample)
                 else:
                     found = run_bertopic(ids, texts, vectors, seed, labels)
                 rows.append({"corpus": key, "encoder": encoder, "method": method, "seed": seed, **found})
@@ -277,6 +279,9 @@ def main() -> None:
     parser.add_argument("--codebooks", nargs="+", choices=list(CODEBOOKS), default=["auto"],
                         help="réglages à comparer (auto : les défauts ; sans-alignement : fichiers non alignés)")
     parser.add_argument("--no-baseline", action="store_true", help="sans BERTopic par défaut")
+    parser.add_argument("--fit-sample", type=int, nargs="+", metavar="N",
+                        help="ajoute textmine avec les thèmes appris sur un échantillon de N segments "
+                        "(les autres rattachés au thème le plus proche), pour mesurer ce qu'il coûte")
     parser.add_argument("--keep", type=Path, metavar="DOSSIER",
                         help="garde les espaces de travail (et leurs plongements) dans DOSSIER/<corpus>, réutilisés")
     parser.add_argument("--json", type=Path, help="écrit aussi chaque exécution dans ce fichier JSON")

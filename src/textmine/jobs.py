@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import TextmineError
+from .progress import Pace
 from .themes.registry import write_json_atomic
 from .workspace import Workspace
 
@@ -107,11 +108,16 @@ def jobs(workspace: Workspace) -> list[dict[str, Any]]:
 
 
 def describe(job: dict[str, Any]) -> str:
-    """« Plongements : 120 / 880 » — the job's stage in words."""
+    """« Plongements : 120 / 880 — reste ≈ 3 min 20 s » — the job's stage in words."""
+    from .progress import duration
+
     stage = _STAGES.get(job["stage"], job["stage"])
-    if job["total"]:
-        return f"{stage} : {job['done']} / {job['total']}"
-    return stage
+    if not job["total"]:
+        return stage
+    text = f"{stage} : {job['done']} / {job['total']}"
+    if job.get("remaining") is not None and job["done"] < job["total"]:
+        text += f" — reste ≈ {duration(job['remaining'])}"
+    return text
 
 
 def fraction(job: dict[str, Any]) -> float:
@@ -150,12 +156,15 @@ def run(home: Path, job_id: str) -> int:
     path = _folder(workspace) / f"{job_id}.json"
     job = json.loads(path.read_text(encoding="utf-8"))
     last = [0.0]
+    pace = Pace()
 
     def progress(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
+        remaining = pace.remaining(stage, done, total)
         if now - last[0] >= 0.5 or done == total:
             last[0] = now
-            _update(path, stage=stage, done=done, total=total)
+            _update(path, stage=stage, done=done, total=total,
+                    remaining=None if remaining is None else round(remaining))
 
     try:
         if job["kind"] == "demo":

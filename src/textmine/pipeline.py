@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import embeddings
+from . import embeddings, engines
 from .analysis.preprocess import analyse_corpus
 from .analysis.segments import MODES, Segment, cut
 from .embeddings.alignment import align
@@ -39,7 +39,7 @@ from .themes.model import UNASSIGNED, TrainedModel, document_profiles
 from .themes.registry import Registry
 from .themes.stability import DEFAULT_RUNS as STABILITY_RUNS
 from .themes.stability import measure as measure_stability
-from .themes.topics import TopicModel, check_size, quiet_bertopic
+from .themes.topics import FIT_SAMPLE, TopicModel, check_size, quiet_bertopic, stratified_sample
 from .workspace import Workspace
 
 Progress = Callable[[str, int, int], None]
@@ -61,6 +61,10 @@ class TrainOptions:
     eval_label: str | None = None
     stability: int = STABILITY_RUNS
     align_sources: bool = True
+    fit_sample: int = FIT_SAMPLE
+    engine: str = field(default_factory=engines.default_engine)
+    scheduler: str | None = None
+    workers: int | None = None
 
     def __post_init__(self) -> None:
         if self.segment_mode not in MODES:
@@ -73,6 +77,12 @@ class TrainOptions:
             raise TextmineError("--lexical-weight doit être compris entre 0 et 2.")
         if self.stability < 1:
             raise TextmineError("--stability doit valoir au moins 1 (1 : pas de mesure de stabilité).")
+        if self.fit_sample < 500:
+            raise TextmineError("--fit-sample doit valoir au moins 500 segments.")
+        if self.engine not in engines.ENGINES:
+            raise TextmineError(f"Moteur inconnu « {self.engine} » : {' ou '.join(engines.ENGINES)}.")
+        if self.workers is not None and self.workers < 1:
+            raise TextmineError("--workers doit valoir au moins 1.")
 
 
 @dataclass
@@ -172,67 +182,72 @@ def train(
     codebook = codebooks.load(options.codebook)  # fail on a bad codebook before the long work
     seeds = codebooks.seed_terms(codebook) if codebook.themes else None
     durations: dict[str, float] = {}
-    clock = time.perf_counter()
+    with engines.create(options.engine, scheduler=options.scheduler, workers=options.workers,
+                        runs_dir=workspace.home / "runs") as engine:
+        run = f"{corpus}-{store.corpus_fingerprint(corpus)[:12]}"
+        clock = time.perf_counter()
+        analyse_corpus(store, corpus, progress, engine)
+        segments, counts = collect_segments(store, corpus, options)
+        durations["analyse"] = time.perf_counter() - clock
+        check_size(len(segments), options.min_topic_size)  # before the long embedding stage
+        codebook_block, codebook, seeds = _codebook_fit(codebook, seeds, segments, options.codebook)
+        warnings = []
+        if counts["non_french"]:
+            warnings.append(
+                f"{counts['non_french']} document(s) ne semblent pas écrits en français : les thèmes "
+                "risquent d'être moins bons pour eux."
+            )
 
-    analyse_corpus(store, corpus, progress)
-    segments, counts = collect_segments(store, corpus, options)
-    durations["analyse"] = time.perf_counter() - clock
-    check_size(len(segments), options.min_topic_size)  # before the long embedding stage
-    codebook_block, codebook, seeds = _codebook_fit(codebook, seeds, segments, options.codebook)
-    warnings = []
-    if counts["non_french"]:
-        warnings.append(
-            f"{counts['non_french']} document(s) ne semblent pas écrits en français : les thèmes "
-            "risquent d'être moins bons pour eux."
-        )
-
-    clock = time.perf_counter()
-    embedder = embeddings.create(options.embedding)
-    texts, terms = [s.text for s in segments], [s.terms for s in segments]
-    embedder.fit(texts)
-    projection = LexicalProjection(random_state=options.seed).fit(terms)
-    encoder = HybridEncoder(embedder, projection, options.lexical_weight, _cache_dir(workspace))
-    vectors = encoder.encode(texts, terms, progress)
-    alignment = None
-    if options.align_sources:
+        clock = time.perf_counter()
+        embedder = embeddings.create(options.embedding)
+        texts, terms = [s.text for s in segments], [s.terms for s in segments]
+        embedder.fit(texts)
+        projection = LexicalProjection(random_state=options.seed).fit(terms)
+        encoder = HybridEncoder(embedder, projection, options.lexical_weight, _cache_dir(workspace), engine, run)
+        vectors = encoder.encode(texts, terms, progress)
         files = store.document_files(corpus)
-        alignment = align(vectors, [files[s.document_id] for s in segments], [s.document_id for s in segments])
-        vectors = alignment.vectors
-    durations["embeddings"] = time.perf_counter() - clock
+        alignment = None
+        if options.align_sources:
+            alignment = align(vectors, [files[s.document_id] for s in segments], [s.document_id for s in segments])
+            vectors = alignment.vectors
+        durations["embeddings"] = time.perf_counter() - clock
 
-    clock = time.perf_counter()
-    if progress:
-        progress("thèmes", 0, 1)
-    model = TopicModel(options.min_topic_size, options.seed, seeds).fit(terms, vectors, encoder.encode_terms)
-    similarity = _similarities(vectors, model)
-    themes = _describe_themes(model, codebook, seeds, encoder, texts, similarity)
-    durations["topics"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        if progress:
+            progress("thèmes", 0, 1)
+        sample = _fit_sample(segments, files, options)
+        model = _fit_topics(options, options.seed, seeds, terms, vectors, encoder, sample)
+        similarity = _similarities(vectors, model)
+        themes = _describe_themes(model, codebook, seeds, encoder, texts, similarity)
+        durations["topics"] = time.perf_counter() - clock
 
-    segment_frame = pd.DataFrame({
-        "document_id": [s.document_id for s in segments],
-        "start": [s.start for s in segments],
-        "end": [s.end for s in segments],
-        "topic": model.topics_,
-        "topic_original": model.topics_original_,
-        "similarity": similarity,
-    })
-    main = _main_themes(model, segments, vectors)
-    documents = document_profiles(segment_frame, main)
+        segment_frame = pd.DataFrame({
+            "document_id": [s.document_id for s in segments],
+            "start": [s.start for s in segments],
+            "end": [s.end for s in segments],
+            "topic": model.topics_,
+            "topic_original": model.topics_original_,
+            "similarity": similarity,
+        })
+        main = _main_themes(model, segments, vectors)
+        documents = document_profiles(segment_frame, main)
 
-    clock = time.perf_counter()
-    sentiment_backend = None
-    if options.sentiment != NO_SENTIMENT:
-        # Documents cut into segments are read whole up to LONG_TEXT_WORDS words; the others get
-        # their segments' tone (a one-segment document is its segment).
-        texts_by_id = store.document_texts(corpus)
-        spans = [(s.document_id, s.start, s.end) for s in segments]
-        per_document = Counter(s.document_id for s in segments)
-        whole = [(d, 0, len(texts_by_id[d])) for d, n in per_document.items()
-                 if n > 1 and len(texts_by_id[d].split()) <= LONG_TEXT_WORDS]
-        sentiment_backend = score_spans(store, corpus, spans + whole, options.sentiment, workspace.models_dir,
-                                        _cache_dir(workspace), progress)
-        store_document_tones(store, corpus, sentiment_backend, spans)
-    durations["sentiment"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        sentiment_backend = None
+        if options.sentiment != NO_SENTIMENT:
+            # Documents cut into segments are read whole up to LONG_TEXT_WORDS words; the others get
+            # their segments' tone (a one-segment document is its segment).
+            texts_by_id = store.document_texts(corpus)
+            spans = [(s.document_id, s.start, s.end) for s in segments]
+            per_document = Counter(s.document_id for s in segments)
+            whole = [(d, 0, len(texts_by_id[d])) for d, n in per_document.items()
+                     if n > 1 and len(texts_by_id[d].split()) <= LONG_TEXT_WORDS]
+            sentiment_backend = score_spans(store, corpus, spans + whole, options.sentiment, workspace.models_dir,
+                                            _cache_dir(workspace), progress, engine)
+            store_document_tones(store, corpus, sentiment_backend, spans)
+        durations["sentiment"] = time.perf_counter() - clock
+        engine.finish(run)
+        engine_block = {"name": engine.name, "workers": engine.worker_count()}
     card_metrics = _metrics(model, themes, segments, documents, store, corpus, options)
     card = {
         "name": name,
@@ -243,6 +258,9 @@ def train(
         "sentiment_backend": sentiment_backend,
         "codebook": {**codebook.to_json(), **codebook_block},
         "alignment": alignment.to_json() if alignment else {"applied": False, "files": {}},
+        "fit_sample": {"applied": sample is not None, "segments": len(segments),
+                       "fitted": len(sample) if sample is not None else len(segments)},
+        "engine": engine_block,
         "metrics": card_metrics,
         "durations": {k: round(v, 2) for k, v in durations.items()},
         "versions": _versions(),
@@ -260,8 +278,7 @@ def train(
     if options.stability > 1:
 
         def refit(seed: int) -> list[int]:
-            again = TopicModel(options.min_topic_size, seed, seeds, represent=False)
-            return again.fit(terms, vectors, encoder.encode_terms).topics_
+            return _fit_topics(options, seed, seeds, terms, vectors, encoder, sample, represent=False).topics_
 
         _add_stability(registry, report, card["created_at"], model.topics_, refit, options, progress)
     return report
@@ -297,6 +314,23 @@ def _add_stability(registry: Registry, report: TrainReport, created_at: str, top
         report.warnings.append(
             "Le modèle a été remplacé ou supprimé pendant la mesure de stabilité : elle n'a pas été enregistrée."
         )
+
+
+def _fit_sample(segments: list[Segment], files: dict[int, str], options: TrainOptions) -> np.ndarray | None:
+    """Positions of the segments the topic model is fitted on when there are more than
+    ``options.fit_sample``: a sample stratified by file; None when all are."""
+    if len(segments) <= options.fit_sample:
+        return None
+    return stratified_sample([files[s.document_id] for s in segments], options.fit_sample, options.seed)
+
+
+def _fit_topics(options: TrainOptions, seed: int, seeds, terms: list[str], vectors: np.ndarray,  # noqa: ANN001
+                encoder: HybridEncoder, sample: np.ndarray | None, represent: bool = True) -> TopicModel:
+    """The topic model fitted on all segments, or on the sample and extended to the others."""
+    model = TopicModel(options.min_topic_size, seed, seeds, represent=represent)
+    if sample is None:
+        return model.fit(terms, vectors, encoder.encode_terms)
+    return model.fit([terms[i] for i in sample], vectors[sample], encoder.encode_terms).extend(sample, vectors)
 
 
 def _codebook_fit(codebook: codebooks.Codebook, seeds: list[list[str]] | None, segments: list[Segment],

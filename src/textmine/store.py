@@ -551,6 +551,12 @@ class Store:
         )
         return dict(rows.fetchall())
 
+    def document_ids(self, corpus: str) -> list[int]:
+        """Ids of the corpus's documents, in order."""
+        corpus_id = self._require_corpus(corpus)
+        return [i for (i,) in self._conn.execute("SELECT id FROM documents WHERE corpus_id = ? ORDER BY id",
+                                                   (corpus_id,))]
+
     def document_texts(self, corpus: str) -> dict[int, str]:
         corpus_id = self._require_corpus(corpus)
         return dict(self._conn.execute("SELECT id, text FROM documents WHERE corpus_id = ?", (corpus_id,)))

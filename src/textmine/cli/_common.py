@@ -97,8 +97,36 @@ def registry() -> Registry:
     return Registry(Workspace.from_env().models_dir)
 
 
-def stage_printer() -> Callable[[str, int, int], None]:
+def stage_printer(width: int = 24) -> Callable[[str, int, int], None]:
+    """A progress bar per stage on standard error: count, share and time remaining at the pace so far."""
+    from ..progress import Pace, duration
+
+    pace = Pace()
+
     def show(stage: str, done: int, total: int) -> None:
-        print(f"\r{stage} : {done}/{total}   ", end="" if done < total else "\n", file=sys.stderr, flush=True)
+        left = pace.remaining(stage, done, total)
+        filled = round(width * done / total) if total else width
+        eta = f" — reste ≈ {duration(left)}" if left is not None and done < total else ""
+        count = f"{done:,}/{total:,}".replace(",", "\u202f")
+        line = f"\r{stage:<12} [{'█' * filled}{'·' * (width - filled)}] {count}{eta}"
+        print(f"{line:<78}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
     return show
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """--engine, --scheduler, --workers: where the per-text stages run."""
+    from ..engines import ENGINES, default_engine
+
+    parser.add_argument(
+        "--engine", choices=ENGINES, default=None,
+        help=f"où calculer l'analyse, les plongements et le ton : local (ce processus, par défaut) ou dask "
+        f"(travailleurs Dask ; pip install 'textmine[dask]') ; défaut TEXTMINE_ENGINE, ici {default_engine()}",
+    )
+    parser.add_argument(
+        "--scheduler", metavar="tcp://HÔTE:PORT",
+        help="adresse d'un planificateur Dask déjà lancé (défaut DASK_SCHEDULER_ADDRESS ; sans elle, des "
+        "travailleurs sont lancés sur cette machine)",
+    )
+    parser.add_argument("--workers", type=positive_int, metavar="N",
+                        help="travailleurs Dask lancés sur cette machine (un par cœur par défaut)")

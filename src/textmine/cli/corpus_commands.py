@@ -15,7 +15,16 @@ from pathlib import Path
 from ..ingest import SUPPORTED, ingest
 from ..store import Store
 from ..workspace import Workspace
-from ._common import key_value, port_number, progress_printer, registry, stage_printer, table, workspace_store
+from ._common import (
+    add_engine_arguments,
+    key_value,
+    port_number,
+    progress_printer,
+    registry,
+    stage_printer,
+    table,
+    workspace_store,
+)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -34,7 +43,22 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if progress:
         print(file=sys.stderr)
     print("\n".join(report.summary_lines()))
+    if args.engine:
+        _analyse_now(store, args)
     return 0
+
+
+def _analyse_now(store: Store, args: argparse.Namespace) -> None:
+    """The linguistic analysis of the new documents at once, on the engine asked (--engine)."""
+    from ..analysis.preprocess import analyse_corpus
+    from ..engines import create
+
+    home = Workspace.from_env().home
+    with create(args.engine, scheduler=args.scheduler, workers=args.workers, runs_dir=home / "runs") as engine:
+        run = f"{args.corpus}-{store.corpus_fingerprint(args.corpus)[:12]}"
+        done = analyse_corpus(store, args.corpus, stage_printer() if sys.stderr.isatty() else None, engine)
+        engine.finish(run)
+    print(f"Analyse linguistique : {done} document(s) analysés (moteur {args.engine}).")
 
 
 def cmd_corpora(args: argparse.Namespace) -> int:
@@ -210,6 +234,9 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
         metavar="CLÉ=VALEUR",
         help="métadonnée ajoutée à chaque document (répétable), ex. --meta source=rapport",
     )
+    add_engine_arguments(p)
+    p.epilog = ("Avec --engine, l'analyse linguistique des nouveaux documents est faite tout de suite sur ce "
+                "moteur (sinon au premier entraînement).")
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser(

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from ..themes.stability import DEFAULT_RUNS as STABILITY_RUNS
 from ..themes.stability import STABLE
+from ..themes.topics import FIT_SAMPLE
 from ..workspace import Workspace
-from ._common import positive_int, registry, stage_printer, table
+from ._common import add_engine_arguments, positive_int, registry, stage_printer, table
 
 
 def _decimal(value: float | None) -> str:
@@ -19,6 +20,7 @@ def _decimal(value: float | None) -> str:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from ..embeddings import default_backend
+    from ..engines import default_engine as default_engine_name
     from ..pipeline import StabilityInterrupted, TrainOptions, train
     from ..sentiment import default_backend as default_sentiment
 
@@ -34,6 +36,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         eval_label=args.eval_label,
         stability=args.stability,
         align_sources=args.align_sources,
+        fit_sample=args.fit_sample,
+        engine=args.engine or default_engine_name(),
+        scheduler=args.scheduler,
+        workers=args.workers,
     )
     progress = stage_printer() if sys.stderr.isatty() else None
     try:
@@ -346,6 +352,15 @@ def register(commands) -> None:  # noqa: ANN001 - argparse's subparsers action
         "les thèmes réunissent des sujets plutôt que des façons d'écrire (par défaut ; --no-align-sources "
         "pour s'en passer)",
     )
+    p.add_argument(
+        "--fit-sample",
+        type=positive_int,
+        default=FIT_SAMPLE,
+        metavar="N",
+        help=f"au-delà de N segments ({FIT_SAMPLE} par défaut), les thèmes sont appris sur un échantillon de N "
+        "segments tiré dans chaque fichier, et chaque autre segment reçoit le thème le plus proche",
+    )
+    add_engine_arguments(p)
     p.add_argument("--replace", action="store_true", help="remplace un modèle du même nom")
     p.add_argument(
         "--publish",

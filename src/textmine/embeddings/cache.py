@@ -10,12 +10,19 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..normalize import content_hash
 from .base import Embedder
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..engines import Engine
 
 _CHUNK = 256
 _LOOKUP = 500
@@ -55,13 +62,27 @@ class EmbeddingCache:
         self._conn.close()
 
 
+def encode_frame(embedder: Embedder, texts: list[str]) -> "pd.DataFrame":
+    """An engine task: one row per text, its vector (the model is loaded once per process)."""
+    import pandas as pd
+
+    return pd.DataFrame({"vector": list(embedder.encode(texts))})
+
+
 def embed(
     embedder: Embedder,
     texts: list[str],
     cache_dir: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    engine: Engine | None = None,
+    run: str = "textes",
 ) -> np.ndarray:
-    """Vectors of ``texts``, computing only those the cache does not hold."""
+    """Vectors of ``texts``, computing only those the cache does not hold.
+
+    A cacheable backend's missing texts go to ``engine`` (default: this process)
+    partition by partition, each committed to the cache as it comes; ``run`` names
+    the work for the engine's shards.
+    """
     if not embedder.cacheable or cache_dir is None:
         vectors = []
         for i in range(0, len(texts), _CHUNK):
@@ -69,20 +90,24 @@ def embed(
             if progress:
                 progress("plongements", min(i + _CHUNK, len(texts)), len(texts))
         return np.vstack(vectors) if vectors else np.zeros((0, 0), dtype=np.float32)
+    from ..engines import create, plan
+
+    engine = engine or create("local")
     cache = EmbeddingCache(cache_dir, embedder.name)
     try:
         keys = [content_hash(t) for t in texts]
-        known = cache.get(list(dict.fromkeys(keys)))
-        missing = list(dict.fromkeys(k for k in keys if k not in known))
+        unique = list(dict.fromkeys(keys))
+        known = cache.get(unique)
         text_of = dict(zip(keys, texts))
-        for i in range(0, len(missing), _CHUNK):
-            chunk = missing[i : i + _CHUNK]
-            vectors = embedder.encode([text_of[k] for k in chunk])
-            fresh = dict(zip(chunk, vectors))
+        items = [text_of[k] for k in unique]
+        parts = plan(unique, [k not in known for k in unique], _CHUNK if engine.name == "local" else
+                     engine.partition_size)
+        stage = "plongements"
+        for part, frame in engine.map(run, f"{stage}-{cache.path.stem}", partial(encode_frame, embedder), parts,
+                                      items, lambda _, done, total: progress and progress(stage, done, total)):
+            fresh = {unique[i]: np.asarray(v, dtype=np.float32) for i, v in zip(part.positions, frame["vector"])}
             cache.put(fresh)
             known.update(fresh)
-            if progress:
-                progress("plongements", min(i + _CHUNK, len(missing)), len(missing))
         return np.vstack([known[k] for k in keys]) if keys else np.zeros((0, 0), dtype=np.float32)
     finally:
         cache.close()

@@ -89,16 +89,19 @@ def hybrid(semantic: np.ndarray, lexical: np.ndarray, weight: float) -> np.ndarr
 class HybridEncoder:
     """Encodes segments as semantic ⊕ weighted lexical vectors (the semantic part cached)."""
 
-    def __init__(self, embedder, projection: LexicalProjection, weight: float, cache_dir=None) -> None:  # noqa: ANN001
+    def __init__(self, embedder, projection: LexicalProjection, weight: float, cache_dir=None,  # noqa: ANN001
+                 engine=None, run: str = "textes") -> None:  # noqa: ANN001
         self.embedder = embedder
         self.projection = projection
         self.weight = weight
         self.cache_dir = cache_dir
+        self.engine = engine  # where missing vectors are computed (default: this process)
+        self.run = run
 
     def encode(self, texts: list[str], terms: list[str], progress=None) -> np.ndarray:  # noqa: ANN001
         from .cache import embed
 
-        semantic = embed(self.embedder, texts, self.cache_dir, progress)
+        semantic = embed(self.embedder, texts, self.cache_dir, progress, self.engine, self.run)
         if self.weight <= 0:
             return normalise(semantic)
         return hybrid(semantic, self.projection.transform(terms), self.weight)
@@ -113,4 +116,9 @@ class HybridEncoder:
 
     def encode_terms(self, strings: list[str]) -> np.ndarray:
         """For strings made of theme terms (key words, seed lists): both halves read them."""
-        return self.encode(list(strings), list(strings))
+        from .cache import embed
+
+        semantic = embed(self.embedder, list(strings), self.cache_dir)  # a few strings: never sent to workers
+        if self.weight <= 0:
+            return normalise(semantic)
+        return hybrid(semantic, self.projection.transform(list(strings)), self.weight)

@@ -160,6 +160,10 @@ def _themes(index: QuoteIndex, totals: overview.Totals) -> Part:
     if alignment.get("applied"):
         facts.append(("Alignement des sources", "fichiers alignés les uns sur les autres avant de chercher les "
                       f"thèmes ({', '.join(alignment['files'])}), pour réunir des sujets plutôt que des registres"))
+    sample = card.get("fit_sample", {})
+    if sample.get("applied"):
+        facts.append(("Échantillon d'apprentissage", f"thèmes appris sur {sample['fitted']} segments tirés dans "
+                      f"chaque fichier sur {sample['segments']} ; les autres reçoivent le thème le plus proche"))
     if "diversity" in metrics:
         facts.append(("Diversité des mots-clés", number(float(metrics["diversity"]))))
     if "coherence_npmi" in metrics:

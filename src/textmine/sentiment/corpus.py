@@ -7,12 +7,21 @@ Segments are read by the backend, and so are whole documents of up to
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from ..store import Store
 from . import create, read_tone
-from .base import Polarity, gather
+from .base import Polarity, SentimentBackend, gather
+
+if TYPE_CHECKING:
+    from ..engines import Engine
 
 _CHUNK = 256
 
@@ -25,38 +34,54 @@ def score_spans(
     models_dir: Path | None = None,
     cache_dir: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    engine: Engine | None = None,
 ) -> str:
     """Compute and store the tone of the spans (document, start, end) not yet scored.
 
-    Returns the backend's versioned name, under which the results are stored.
+    The texts go to ``engine`` (default: this process) partition by partition, each
+    committed as it comes. Returns the backend's versioned name, under which the
+    results are stored.
     """
+    from ..engines import create as create_engine
+    from ..engines import plan
+
     backend = create(backend_spec, models_dir, cache_dir)
+    engine = engine or create_engine("local")
     known = store.sentiment_rows(corpus, backend.name)
     texts = store.document_texts(corpus)
-    todo = [span for span in dict.fromkeys(spans) if span not in known]
-    for i in range(0, len(todo), _CHUNK):
-        chunk = todo[i : i + _CHUNK]
-        tones = read_tone([texts[d][s:e] for d, s, e in chunk], backend)
-        store.save_sentiments(
-            backend.name,
-            [
-                (
-                    d,
-                    s,
-                    e,
-                    t.polarity.label,
-                    t.polarity.score,
-                    t.polarity.confidence,
-                    t.emotions,
-                    " ".join(t.polarity.triggers),
-                    ",".join(t.flags),
-                )
-                for (d, s, e), t in zip(chunk, tones)
-            ],
-        )
-        if progress:
-            progress("sentiment", min(i + _CHUNK, len(todo)), len(todo))
+    spans = list(dict.fromkeys(spans))
+    pending = [span not in known for span in spans]
+    parts = plan([f"{d}:{s}:{e}" for d, s, e in spans], pending, _CHUNK if engine.name == "local" else
+                 engine.partition_size)
+    # Workers keep no embedding cache: only this process writes to the workspace's files.
+    task = partial(tone_frame, backend if engine.name == "local" else create(backend_spec, models_dir))
+    items = [texts[d][s:e] if todo else "" for (d, s, e), todo in zip(spans, pending)]
+    run = f"{corpus}-{store.corpus_fingerprint(corpus)[:12]}"
+    for part, frame in engine.map(run, f"ton-{_safe(backend.name)}", task, parts, items,
+                                  lambda _, done, total: progress and progress("sentiment", done, total)):
+        store.save_sentiments(backend.name, [
+            (*spans[i], row.label, float(row.score), float(row.confidence), json.loads(row.emotions),
+             row.triggers, row.flags)
+            for i, row in zip(part.positions, frame.itertuples(index=False))
+        ])
     return backend.name
+
+
+def tone_frame(backend: SentimentBackend, texts: list[str]) -> pd.DataFrame:
+    """An engine task: the tone of each text, one row each (models are loaded once per process)."""
+    tones = read_tone(texts, backend)
+    return pd.DataFrame({
+        "label": [t.polarity.label for t in tones],
+        "score": [t.polarity.score for t in tones],
+        "confidence": [t.polarity.confidence for t in tones],
+        "emotions": [json.dumps(t.emotions, ensure_ascii=False) for t in tones],
+        "triggers": [" ".join(t.polarity.triggers) for t in tones],
+        "flags": [",".join(t.flags) for t in tones],
+    })
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name)[:100]
 
 
 def store_document_tones(store: Store, corpus: str, backend_name: str, spans: list[tuple[int, int, int]]) -> None:

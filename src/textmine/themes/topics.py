@@ -18,6 +18,9 @@ import numpy as np
 from ..errors import TextmineError
 
 MIN_SEGMENTS = 20
+# Above this many segments the topic model is fitted on a sample stratified by file, and
+# every other segment takes the theme whose centre is nearest (``TopicModel.extend``).
+FIT_SAMPLE = 50_000
 
 
 @contextmanager
@@ -147,6 +150,18 @@ class TopicModel:
         self.topic_embeddings_ = self._topic_embeddings(embeddings)
         return self
 
+    def extend(self, sample: np.ndarray, vectors: np.ndarray) -> "TopicModel":
+        """After a fit on ``vectors[sample]``: every other row gets the theme whose centre is
+        nearest (the way BERTopic advises for millions of texts); returns self."""
+        topics = nearest_topics(vectors, self.topic_embeddings_)
+        topics[sample] = self.topics_
+        original = topics.copy()
+        original[sample] = self.topics_original_
+        self.sample_ = sample
+        self.topics_ = [int(t) for t in topics]
+        self.topics_original_ = [int(t) for t in original]
+        return self
+
     def _fit_bertopic(self, terms, embeddings, adapter, size, selection):  # noqa: ANN001
         import hdbscan
         from bertopic import BERTopic
@@ -206,3 +221,28 @@ class TopicModel:
         row = matrix[topic + self.model_._outliers].toarray().ravel()  # noqa: SLF001
         best = np.argsort(row)[::-1][:n]
         return [(str(words[i]), float(row[i])) for i in best if row[i] > 0]
+
+
+def stratified_sample(groups: list[str], size: int, seed: int) -> np.ndarray:
+    """Sorted positions of ``size`` items drawn at random within each group (file, source…),
+    each group keeping its share of the whole (largest remainders; at least one item per group)."""
+    rng = np.random.default_rng(seed)
+    labels = np.asarray(groups, dtype=object)
+    names = sorted(set(groups))
+    members = [np.flatnonzero(labels == name) for name in names]
+    exact = np.array([size * len(m) / len(groups) for m in members])
+    quota = np.maximum(1, np.floor(exact)).astype(int)
+    for i in np.argsort(quota - exact)[: max(0, size - quota.sum())]:  # largest remainders first
+        quota[i] += 1
+    while quota.sum() > size:  # one item for each small group pushed the total over
+        quota[int(np.argmax(quota))] -= 1
+    chosen = [rng.choice(m, size=min(q, len(m)), replace=False) for m, q in zip(members, quota)]
+    return np.sort(np.concatenate(chosen))
+
+
+def nearest_topics(vectors: np.ndarray, centres: dict[int, np.ndarray], batch: int = 65536) -> np.ndarray:
+    """The theme whose centre is nearest (cosine) to each vector."""
+    ids = np.array(sorted(centres))
+    matrix = np.vstack([centres[t] for t in ids]).T
+    return np.concatenate([ids[np.argmax(vectors[i : i + batch] @ matrix, axis=1)]
+                           for i in range(0, len(vectors), batch)]) if len(vectors) else ids[:0]
