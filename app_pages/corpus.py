@@ -214,6 +214,10 @@ with tab_models:
             st.json(models.card(chosen))
         if reason := models.card(chosen).get("codebook", {}).get("reason"):
             left.caption(f"Codebook : {reason}")
+        if (sample := models.card(chosen).get("fit_sample", {})).get("applied"):
+            left.caption(f"Thèmes appris sur un échantillon de {sample['fitted']:,} segments tirés dans chaque "
+                         f"fichier, sur {sample['segments']:,} ; les autres ont reçu le thème le plus proche."
+                         .replace(",", "\u202f"))
         if right.button("Publier ce modèle", disabled=chosen in published.values()):
             try:
                 corpus = models.publish(chosen)

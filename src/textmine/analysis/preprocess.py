@@ -269,7 +269,7 @@ def analyse_corpus(store: Store, corpus: str, progress=None, engine=None) -> int
         return 0
     engine = engine or create("local")
     ids = store.document_ids(corpus)
-    size, task = engine.partition_size, analyse_frame
+    size, task = engine.partition_size_for(len(ids)), analyse_frame
     if engine.name == "local" and (processes := parallel_processes(len(todo))) > 1:
         size, task = PARALLEL_PARTITION * processes, partial(analyse_frame, n_process=processes)
     parts = plan([str(i) for i in ids], [i in todo for i in ids], size)

@@ -100,8 +100,7 @@ def embed(
         known = cache.get(unique)
         text_of = dict(zip(keys, texts))
         items = [text_of[k] for k in unique]
-        parts = plan(unique, [k not in known for k in unique], _CHUNK if engine.name == "local" else
-                     engine.partition_size)
+        parts = plan(unique, [k not in known for k in unique], engine.partition_size_for(len(unique)))
         stage = "plongements"
         for part, frame in engine.map(run, f"{stage}-{cache.path.stem}", partial(encode_frame, embedder), parts,
                                       items, lambda _, done, total: progress and progress(stage, done, total)):

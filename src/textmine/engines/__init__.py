@@ -65,6 +65,11 @@ class Engine:
     #: Items per partition: small enough to commit often, large enough to amortise overheads.
     partition_size: int = 256
 
+    def partition_size_for(self, items: int) -> int:  # noqa: ARG002
+        """Items per partition for a stage of ``items`` items (a function of the items only, so
+        that a resumed run cuts the same partitions)."""
+        return self.partition_size
+
     def map(self, run: str, stage: str, task: Task, parts: list[Part], items: list,
             progress: Progress | None = None) -> Iterator[tuple[Part, "pd.DataFrame"]]:
         raise NotImplementedError

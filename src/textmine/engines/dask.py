@@ -57,6 +57,11 @@ class DaskEngine(Engine):
     name = "dask"
     partition_size = 500
 
+    def partition_size_for(self, items: int) -> int:
+        """At least 16 partitions when there are enough items, so that the workers share the
+        work evenly; 50 to 500 items each."""
+        return max(50, min(self.partition_size, -(-items // 16)))
+
     def __init__(self, runs_dir: Path, scheduler: str | None = None, workers: int | None = None,
                  keep_shards: bool = False) -> None:
         try:

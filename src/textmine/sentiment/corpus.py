@@ -23,7 +23,6 @@ from .base import Polarity, SentimentBackend, gather
 if TYPE_CHECKING:
     from ..engines import Engine
 
-_CHUNK = 256
 
 
 def score_spans(
@@ -51,8 +50,7 @@ def score_spans(
     texts = store.document_texts(corpus)
     spans = list(dict.fromkeys(spans))
     pending = [span not in known for span in spans]
-    parts = plan([f"{d}:{s}:{e}" for d, s, e in spans], pending, _CHUNK if engine.name == "local" else
-                 engine.partition_size)
+    parts = plan([f"{d}:{s}:{e}" for d, s, e in spans], pending, engine.partition_size_for(len(spans)))
     # Workers keep no embedding cache: only this process writes to the workspace's files.
     task = partial(tone_frame, backend if engine.name == "local" else create(backend_spec, models_dir))
     items = [texts[d][s:e] if todo else "" for (d, s, e), todo in zip(spans, pending)]

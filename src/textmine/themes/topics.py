@@ -137,14 +137,14 @@ class TopicModel:
             )
         self.topics_original_ = list(topics)
         self.outlier_share_original_ = float(np.mean(np.array(topics) == -1))
-        if self.reduce_outliers and -1 in topics:
-            with quiet_bertopic():
+        with quiet_bertopic():
+            if self.reduce_outliers and -1 in topics:
                 topics = model.reduce_outliers(terms, topics, strategy="embeddings", embeddings=embeddings)
-                if self.represent:
-                    model.update_topics(
-                        terms, topics=topics, vectorizer_model=model.vectorizer_model,
-                        ctfidf_model=model.ctfidf_model, representation_model=model.representation_model,
-                    )
+            if self.represent:  # key terms once, on the final assignments (each costs encoder calls)
+                model.update_topics(
+                    terms, topics=topics, vectorizer_model=model.vectorizer_model,
+                    ctfidf_model=model.ctfidf_model, representation_model=self._representation(),
+                )
         self.topics_ = list(int(t) for t in topics)
         self.model_ = model
         self.topic_embeddings_ = self._topic_embeddings(embeddings)
@@ -165,7 +165,6 @@ class TopicModel:
     def _fit_bertopic(self, terms, embeddings, adapter, size, selection):  # noqa: ANN001
         import hdbscan
         from bertopic import BERTopic
-        from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
         from bertopic.vectorizers import ClassTfidfTransformer
         from sklearn.feature_extraction.text import CountVectorizer
         from umap import UMAP
@@ -190,16 +189,22 @@ class TopicModel:
                 reduce_frequent_words=True, bm25_weighting=True,
                 seed_words=sorted({t for s in seeds for t in s}) or None,
             ),
-            representation_model=[
-                KeyBERTInspired(top_n_words=10, nr_candidate_words=40, random_state=self.random_state),
-                MaximalMarginalRelevance(diversity=0.3, top_n_words=10),
-            ] if self.represent else None,
+            representation_model=None,  # set by ``fit`` once the assignments are final
             seed_topic_list=seeds or None,
             top_n_words=10,
         )
         with quiet_bertopic():
             topics, _ = model.fit_transform(terms, embeddings=np.array(embeddings))
         return model, list(topics)
+
+    def _representation(self) -> list:
+        """Key terms: KeyBERT-inspired candidates from c-TF-IDF, made diverse by MMR."""
+        from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
+
+        return [
+            KeyBERTInspired(top_n_words=10, nr_candidate_words=40, random_state=self.random_state),
+            MaximalMarginalRelevance(diversity=0.3, top_n_words=10),
+        ]
 
     def _topic_embeddings(self, embeddings: np.ndarray) -> dict[int, np.ndarray]:
         topics = np.array(self.topics_)
