@@ -1,32 +1,30 @@
-"""A cost model of textmine's training, fitted on bench_scale measurements, and its extrapolation.
+"""A cost model of textmine's first training, fitted on bench_scale measurements, and its extrapolation.
 
     .venv/bin/python bench/scale_model.py MESURES.json [MESURES.json ...] [--target 2000000]
-        [--workers 16 64] [--json FILE]
+        [--workers 16 64]
 
-Model, per engine and stage, in documents n:
+Per-text stages (analysis, embeddings, tone) cost ``c`` core-seconds per document: the
+stage's time in the largest local run (e5-small, default options) times the cores it
+is counted on (2 threads for the encoder, 1 for the analysis), divided by the documents:
+an upper bound, since it counts the local run's imperfect threading as work. On W Dask
+workers they take ``n × c / (W × η)``, where η, the parallel efficiency,
+is measured on the Dask run against the local run of the same size (η = 1: two
+single-threaded workers as fast as the local run on two cores).
 
-    T(n) = fixed + per_document × n
+Client stages (themes, stability) are modelled per segment, ``fixed + per_segment ×
+min(segments, 50 000)``: above 50,000 segments the themes are fitted on a sample, and the
+other segments are assigned by a matrix product (negligible). Import is serial:
+``per_document × n``.
 
-fitted by least squares on the sizes measured (with one size: per_document = T / n, no
-fixed cost). The stages that treat each text on its own (analysis, embeddings, tone) are
-spread over W Dask workers; the others (themes, stability) run on the client, and above
-the sampling threshold (50,000 segments) the themes are fitted on a sample, so their cost
-stops growing (the nearest-theme assignment of the others is a matrix product, counted
-as its measured share). Parallel efficiency: how much faster the per-text stages ran on
-the Dask run's workers than one worker would, from the same-size local run:
-``efficiency = T_local × threads_local / (T_dask × workers)``; it is applied again for
-every doubling of workers beyond those measured (a cautious choice: per-partition costs
-do not grow with the cluster, but the client reads every shard).
-
-Checks: each model is fitted on all sizes but the largest, and must predict the
-largest within ±20 %; the report prints the error either way.
+Check: the per-text stages fitted on the smallest local size must predict the largest
+within ±20 %, and the whole model must predict the Dask runs' per-text stages within
+±20 % (with η measured on the smallest Dask run only, when there are two).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -39,104 +37,52 @@ SAMPLE = 50_000
 def load(paths: list[Path]) -> list[dict]:
     rows = []
     for path in paths:
-        for entry in json.loads(path.read_text(encoding="utf-8"))["mesures"]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for entry in data["mesures"]:
             if "etapes" not in entry:
                 continue
             card = entry.get("carte", {})
-            options = " ".join(entry.get("options_train", []))
             rows.append({
-                "engine": entry["moteur"] if entry["moteur"] != "défaut" else "local",
-                "fast": "tfidf-svd" in options,
-                "documents": card.get("corpus", {}).get("documents", entry["taille"]),
-                "segments": card.get("metrics", {}).get("segments"),
+                "engine": "dask" if entry["moteur"] == "dask" else "local",
+                "default": not any(o in entry.get("options_train", []) for o in ("--embedding", "--sentiment")),
+                "documents": (card.get("corpus") or {}).get("documents", entry["taille"]),
+                "segments": (card.get("metrics") or {}).get("segments"),
                 "stages": {k: float(v) for k, v in entry["etapes"].items() if isinstance(v, (int, float))},
-                "train": entry["entrainement"]["seconds"],
                 "import": entry["import"]["seconds"],
-                "workers": (card.get("engine") or {}).get("workers", 1),
+                "workers": _workers(entry),
+                "cpus": data.get("machine", {}).get("cpus") or 2,
             })
     return rows
 
 
-def fit(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """(fixed, per unit) of T = fixed + per_unit × n; proportional with one point; fixed ≥ 0."""
-    if len(points) == 1:
-        n, t = points[0]
-        return 0.0, t / n
-    n = np.array([p[0] for p in points], dtype=float)
-    t = np.array([p[1] for p in points], dtype=float)
-    slope, fixed = np.polyfit(n, t, 1)
-    if fixed < 0:
-        return 0.0, float(t @ n / (n @ n))
-    return float(fixed), float(slope)
+def _workers(entry: dict) -> int:
+    options = entry.get("options_train", [])
+    return int(options[options.index("--workers") + 1]) if "--workers" in options else 1
 
 
-def models(rows: list[dict], engine: str) -> dict[str, tuple[float, float]]:
-    chosen = sorted((r for r in rows if r["engine"] == engine and not r["fast"]), key=lambda r: r["documents"])
-    stages = sorted({s for r in chosen for s in r["stages"]})
-    return {s: fit([(r["documents"], r["stages"][s]) for r in chosen if s in r["stages"]]) for s in stages} | {
-        "import": fit([(r["documents"], r["import"]) for r in chosen])}
+def cores(row: dict, stage: str) -> int:
+    """Cores a local run's per-text stage is counted on: the encoder's threads; one for the
+    analysis, whose process pool was measured to bring little on two cores (1.1×)."""
+    return 1 if stage == "analyse" else row["cpus"]
 
 
-def check(rows: list[dict], engine: str) -> list[str]:
-    chosen = sorted((r for r in rows if r["engine"] == engine and not r["fast"]), key=lambda r: r["documents"])
-    if len(chosen) < 2:
-        return [f"{engine} : une seule taille mesurée, pas de vérification possible."]
-    largest = chosen[-1]
-    fitted = models([r for r in rows if r is not largest], engine)
-    lines = []
-    for stage, measured in {**largest["stages"], "import": largest["import"]}.items():
-        if stage not in fitted:
-            continue
-        fixed, per = fitted[stage]
-        predicted = fixed + per * largest["documents"]
-        error = (predicted - measured) / measured if measured else 0.0
-        mark = "ok" if abs(error) <= 0.2 else "HORS ±20 %"
-        lines.append(f"{engine} {largest['documents']} docs, {stage} : prédit {predicted:.1f} s, mesuré "
-                     f"{measured:.1f} s ({error:+.0%}, {mark})")
-    return lines
+def per_document(row: dict) -> dict[str, float]:
+    """Core-seconds per document of each per-text stage, from a local run."""
+    return {s: row["stages"][s] * cores(row, s) / row["documents"] for s in PER_TEXT if s in row["stages"]}
 
 
-def efficiency(rows: list[dict]) -> dict[str, float]:
-    """Per per-text stage: speed-up per worker of the Dask run over the local run of the same size."""
+def client_model(rows: list[dict]) -> dict[str, tuple[float, float]]:
+    """(fixed, per segment) of the client stages, fitted on the local runs."""
     found = {}
-    for dask in (r for r in rows if r["engine"] == "dask" and not r["fast"]):
-        local = next((r for r in rows if r["engine"] == "local" and not r["fast"]
-                      and r["documents"] == dask["documents"]), None)
-        if local is None:
-            continue
-        for stage in PER_TEXT:
-            if stage in dask["stages"] and stage in local["stages"] and dask["stages"][stage] > 0:
-                found[stage] = local["stages"][stage] / (dask["stages"][stage] * dask["workers"])
+    for stage in CLIENT:
+        points = [(min(r["segments"], SAMPLE), r["stages"][stage]) for r in rows
+                  if r["engine"] == "local" and r["default"] and stage in r["stages"]]
+        if len(points) >= 2:
+            slope, fixed = np.polyfit([p[0] for p in points], [p[1] for p in points], 1)
+            found[stage] = (max(0.0, float(fixed)), float(slope))
+        elif points:
+            found[stage] = (0.0, points[0][1] / points[0][0])
     return found
-
-
-def extrapolate(rows: list[dict], target: int, workers: list[int]) -> list[str]:
-    local, dask = models(rows, "local"), models(rows, "dask")
-    measured = next((r for r in sorted(rows, key=lambda r: -r["documents"]) if r["engine"] == "dask"), None)
-    if not dask or measured is None:
-        return ["Pas de mesure Dask : pas d'extrapolation."]
-    base_workers = measured["workers"]
-    segments_per_doc = measured["segments"] / measured["documents"]
-    capped_docs = min(target, SAMPLE / segments_per_doc)
-    eff = efficiency(rows)
-    lines = [f"Segments par document : {segments_per_doc:.2f} ; thèmes appris sur au plus {SAMPLE} segments "
-             f"(≈ {capped_docs:.0f} documents)."]
-    for w in workers:
-        total, parts = 0.0, []
-        for stage, (fixed, per) in dask.items():
-            if stage in PER_TEXT:
-                doublings = max(0.0, math.log2(w / base_workers))
-                factor = (base_workers / w) / (eff.get(stage, 1.0) ** doublings if eff.get(stage, 1.0) < 1 else 1)
-                seconds = fixed + per * target * factor
-            elif stage in CLIENT:
-                fixed_l, per_l = local.get(stage, (fixed, per))
-                seconds = fixed_l + per_l * capped_docs
-            else:  # import: one process reading the files and writing the store
-                seconds = fixed + per * target
-            parts.append(f"{stage} {seconds / 3600:.2f} h")
-            total += seconds
-        lines.append(f"{target} documents, {w} travailleurs : {total / 3600:.1f} h ({', '.join(parts)})")
-    return lines
 
 
 def main() -> None:
@@ -146,16 +92,53 @@ def main() -> None:
     parser.add_argument("--workers", type=int, nargs="+", default=[16, 64])
     args = parser.parse_args()
     rows = load(args.files)
-    for engine in sorted({r["engine"] for r in rows}):
-        print(f"Modèle {engine} (fixe s + s par document) :")
-        for stage, (fixed, per) in models(rows, engine).items():
-            print(f"  {stage:<11} {fixed:8.1f} s + {per * 1000:8.2f} ms × documents")
-        print("\n".join("  " + line for line in check(rows, engine)))
-    eff = efficiency(rows)
-    if eff:
-        print("Efficacité parallèle (Dask / local, par travailleur) : "
-              + ", ".join(f"{k} {v:.2f}" for k, v in eff.items()))
-    print("\n".join(extrapolate(rows, args.target, args.workers)))
+    local = sorted((r for r in rows if r["engine"] == "local" and r["default"]), key=lambda r: r["documents"])
+    dask = sorted((r for r in rows if r["engine"] == "dask" and r["default"]), key=lambda r: r["documents"])
+    if not local:
+        raise SystemExit("Il faut au moins une mesure locale avec les options par défaut.")
+    largest = local[-1]
+    cost = per_document(largest)
+    print(f"Coût par document ({largest['documents']} documents, local) : "
+          + ", ".join(f"{s} {c * 1000:.1f} ms·cœur" for s, c in cost.items()))
+    if len(local) >= 2:
+        small = per_document(local[0])
+        for stage, c in small.items():
+            predicted = c * largest["documents"] / cores(largest, stage)
+            measured = largest["stages"][stage]
+            error = predicted / measured - 1
+            print(f"  vérification {stage} : {local[0]['documents']} → {largest['documents']} documents, prédit "
+                  f"{predicted:.0f} s, mesuré {measured:.0f} s ({error:+.0%}, "
+                  f"{'ok' if abs(error) <= 0.2 else 'hors ±20 %'})")
+    client = client_model(rows)
+    for stage, (fixed, slope) in client.items():
+        print(f"Client {stage} : {fixed:.1f} s + {slope * 1000:.2f} ms × segments (au plus {SAMPLE})")
+    imports = max(rows, key=lambda r: r["documents"])["import"] / max(r["documents"] for r in rows)
+    efficiency = 1.0
+    if dask:
+        first = dask[0]
+        spent = sum(first["stages"][s] for s in PER_TEXT if s in first["stages"])
+        ideal = sum(cost[s] for s in PER_TEXT if s in first["stages"]) * first["documents"] / first["workers"]
+        efficiency = ideal / spent
+        print(f"Efficacité parallèle η (Dask, {first['workers']} travailleurs, {first['documents']} documents) : "
+              f"{efficiency:.2f}")
+        for row in dask[1:]:
+            predicted = sum(cost.values()) * row["documents"] / (row["workers"] * efficiency)
+            measured = sum(row["stages"][s] for s in PER_TEXT if s in row["stages"])
+            error = predicted / measured - 1
+            print(f"  vérification Dask {row['documents']} documents : prédit {predicted:.0f} s, mesuré "
+                  f"{measured:.0f} s ({error:+.0%}, {'ok' if abs(error) <= 0.2 else 'hors ±20 %'})")
+    segments = largest["segments"] / largest["documents"] * args.target
+    fixed_client = sum(f + s * min(segments, SAMPLE) for f, s in client.values())
+    count = f"{segments:,.0f}".replace(",", "\u202f")
+    print(f"\n{args.target} documents (≈ {count} segments), import {imports * args.target / 60:.0f} min, "
+          f"thèmes et stabilité {fixed_client / 60:.0f} min :")
+    for w in [1, *args.workers]:
+        spread = sum(cost.values()) * args.target / (w * (efficiency if w > 1 else 1.0))
+        if w == 1:
+            spread = sum(cost[s] / cores(largest, s) for s in cost) * args.target
+        total = spread + fixed_client + imports * args.target
+        where = "cette machine (2 cœurs, local)" if w == 1 else f"{w} travailleurs Dask"
+        print(f"  {where} : {total / 3600:.1f} h (étapes par texte {spread / 3600:.1f} h)")
 
 
 if __name__ == "__main__":
