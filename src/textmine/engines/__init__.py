@@ -92,9 +92,10 @@ class Engine:
 
 
 def create(name: str | None = None, *, scheduler: str | None = None, workers: int | None = None,
-           runs_dir: Path | None = None, keep_shards: bool = False) -> Engine:
+           runs_dir: Path | None = None, keep_shards: bool = False, processes: int = 1) -> Engine:
     """The engine named ``name`` (default: ``TEXTMINE_ENGINE`` or local).
 
+    For ``local``: ``processes`` > 1 spreads the partitions over a pool of processes.
     For ``dask``: ``scheduler`` (or ``DASK_SCHEDULER_ADDRESS``) is the address of a running
     scheduler; without one, a local cluster of ``workers`` single-threaded processes is
     started (one per core by default). ``runs_dir`` holds the shards and must be reachable
@@ -104,7 +105,7 @@ def create(name: str | None = None, *, scheduler: str | None = None, workers: in
     if name == "local":
         from .local import LocalEngine
 
-        return LocalEngine()
+        return LocalEngine(processes)
     if name == "dask":
         from .dask import DaskEngine
 
