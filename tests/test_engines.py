@@ -40,7 +40,7 @@ def cluster():
 
 @pytest.fixture(scope="module")
 def corpus_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """300 documents of two sentences, each pair drawn from one demo testimony."""
+    """300 short documents: a sentence of a demo testimony, with the next one when it is short."""
     frame = pd.read_csv(DEMO)
     rng = np.random.default_rng(5)
     rows, seen = [], set()
@@ -50,7 +50,7 @@ def corpus_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if len(sentences) < 2:
             continue
         start = int(rng.integers(len(sentences) - 1))
-        text = " ".join(sentences[start : start + 2])
+        text = " ".join(sentences[start : start + (2 if len(sentences[start].split()) < 12 else 1)])
         if text not in seen:
             seen.add(text)
             rows.append({"id": f"r{len(rows)}", "texte": text, "organisme": source["organisme"]})
