@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_query.py WORKSPACE [--runs 5]
 
-Loads the published model's quote index once (the app keeps it in memory), then times
+Loads the quote index of the first published model once (the app keeps it in memory), then times
 ``QuoteIndex.search`` for a few French queries, in hybrid, semantic and lexical modes, and
 ``for_theme`` on the largest theme. Prints the median and maximum of ``--runs`` runs.
 """
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from textmine.quotes.filters import Filters
 from textmine.quotes.index import load_index
+from textmine.themes.registry import Registry
 from textmine.workspace import Workspace
 
 QUERIES = ("perte de sens au travail", "les indicateurs et le reporting", "fermeture des accueils",
@@ -37,7 +38,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     clock = time.perf_counter()
-    index = load_index(Workspace(args.workspace.resolve()))
+    workspace = Workspace(args.workspace.resolve())
+    corpus = next(iter(Registry(workspace.models_dir).published()))
+    index = load_index(workspace, corpus=corpus)
     print(f"Chargement de l'index : {time.perf_counter() - clock:.2f} s")
     filters = Filters()
     for mode in ("hybride", "semantique", "lexical"):

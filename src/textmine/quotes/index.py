@@ -31,6 +31,9 @@ MIN_WORDS, MAX_WORDS, MAX_WINDOW_WORDS = 6, 60, 80
 LEXICAL_SHARE = 0.2
 NEIGHBOURS = 10
 SMOOTHING = 1.0
+# Above this many documents, neighbours are searched at query time for the SMOOTHED best ones only.
+EXACT_NEIGHBOURS = 20_000
+SMOOTHED = 300
 _POOL = 300
 _DANGLING = re.compile(
     r"^(?:il|ils|elle|elles|cela|ça|ca|ceci|celui-ci|celle-ci|ceux-ci|celles-ci|ce dernier|cette dernière|"
@@ -332,7 +335,7 @@ class QuoteIndex:
         np.maximum.at(best, rows[candidates], fused[candidates])
         present = np.isfinite(best)
         best[~present] = best[present].min() if present.any() else 0.0
-        neighbours = best[self.neighbours].mean(axis=1)
+        neighbours = self._neighbour_means(best)
         smoothed = _standard(best, np.flatnonzero(present)) + SMOOTHING * _standard(neighbours, np.flatnonzero(present))
         return smoothed[rows] + 0.05 * fused
 
@@ -345,15 +348,36 @@ class QuoteIndex:
     def _documents(self) -> np.ndarray:
         return np.unique(self.sentences["document_id"].to_numpy())
 
+    def _neighbour_means(self, best: np.ndarray) -> np.ndarray:
+        """Each document's neighbours' mean score. Up to EXACT_NEIGHBOURS documents, from every
+        document's nearest neighbours (computed once); above, the all-pairs search would take
+        minutes, so only the SMOOTHED best-scored documents are smoothed, their neighbours
+        searched at query time (the others keep their own score)."""
+        if len(self._documents) <= EXACT_NEIGHBOURS:
+            return best[self.neighbours].mean(axis=1)
+        means = best.copy()
+        top = np.argpartition(-best, SMOOTHED)[:SMOOTHED]
+        vectors = self._document_vectors
+        block = vectors[top] @ vectors.T
+        block[np.arange(len(top)), top] = -np.inf
+        nearest = np.argpartition(-block, NEIGHBOURS - 1, axis=1)[:, :NEIGHBOURS]
+        means[top] = best[nearest].mean(axis=1)
+        return means
+
     @cached_property
-    def neighbours(self) -> np.ndarray:
-        """For each document (rows of :attr:`_documents`), its nearest documents by their mean segment vector."""
+    def _document_vectors(self) -> np.ndarray:
+        """Each document's (rows of :attr:`_documents`) mean segment vector, normalised."""
         segments = self.model.trained_segments["document_id"].to_numpy()
         rows = np.searchsorted(self._documents, segments)
         inside = (rows < len(self._documents)) & (self._documents[np.minimum(rows, len(self._documents) - 1)] == segments)
         vectors = np.zeros((len(self._documents), self.vectors.shape[1]), dtype=np.float32)
         np.add.at(vectors, rows[inside], np.asarray(self.vectors, dtype=np.float32)[inside])
-        vectors = normalise(vectors)
+        return normalise(vectors)
+
+    @cached_property
+    def neighbours(self) -> np.ndarray:
+        """For each document (rows of :attr:`_documents`), its nearest documents by their mean segment vector."""
+        vectors = self._document_vectors
         k = min(NEIGHBOURS, max(1, len(vectors) - 1))
         found = np.zeros((len(vectors), k), dtype=np.int64)
         for start in range(0, len(vectors), 1024):
