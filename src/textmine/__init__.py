@@ -17,11 +17,12 @@ The package follows the data flow::
       iramuteq      IRaMuTeQ corpus out: **** lines, *variable_modalite, *theme_N or *classe_N
     views/        what the app screens show, computed from a trained model
     report/       a study report of a model (method, themes, charts, quotes) as DOCX or HTML
+    engines/      where the per-text stages run: local (this process or a pool) or dask (workers, Parquet shards)
     cli/          the ``textmine`` command, a thin layer over the library
 
 At the root: ``pipeline`` (the only module that knows the order of the stages), ``store``
 (all SQL), ``workspace``, ``folders`` (results written whole), ``errors``, ``normalize`` (one
-definition of "the same text"), ``names``, ``jobs`` (background tasks) and ``demo``.
+definition of "the same text"), ``names``, ``jobs`` (background tasks), ``progress`` (time remaining) and ``demo``.
 """
 
 from .errors import TextmineError
