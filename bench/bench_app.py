@@ -27,15 +27,16 @@ PAGES = {
 }
 
 
-def render(page: str) -> float:
+def render(page: str, app_file: str = APP, timeout: float = 300) -> tuple[float, list[str]]:
+    """Seconds to render one screen in a fresh AppTest, and the errors it shows; stops on an exception."""
     start = time.perf_counter()
-    app = AppTest.from_file(APP, default_timeout=300)
+    app = AppTest.from_file(app_file, default_timeout=timeout)
     app.switch_page(page)
     app.run()
     elapsed = time.perf_counter() - start
     if app.exception:
         raise SystemExit(f"{page} : {app.exception[0].value}")
-    return elapsed
+    return elapsed, [str(e.value) for e in app.error]
 
 
 def main() -> None:
@@ -45,8 +46,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["TEXTMINE_HOME"] = str(Path(args.workspace).resolve())
     for name, page in PAGES.items():
-        cold = render(page)
-        warm = [render(page) for _ in range(args.runs)]
+        cold = render(page)[0]
+        warm = [render(page)[0] for _ in range(args.runs)]
         print(f"{name:<20} premier affichage {cold:6.2f} s   à chaud : médiane {statistics.median(warm):5.2f} s "
               f"(min {min(warm):.2f}, max {max(warm):.2f})")
 

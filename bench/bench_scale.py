@@ -201,24 +201,13 @@ def app_timing(argv: list[str]) -> None:
 
     argv: APP_FILE OUT_JSON RUNS; TEXTMINE_HOME names the workspace.
     """
-    from streamlit.testing.v1 import AppTest
+    from bench_app import render  # this script's folder is on the path: it runs as a script
 
     app_file, out, runs = argv[0], Path(argv[1]), int(argv[2])
-
-    def render(page: str) -> tuple[float, list[str]]:
-        start = time.perf_counter()
-        app = AppTest.from_file(app_file, default_timeout=3600)
-        app.switch_page(page)
-        app.run()
-        elapsed = time.perf_counter() - start
-        if app.exception:
-            raise SystemExit(f"Écran {page} : {app.exception[0].value}")
-        return elapsed, [str(e.value) for e in app.error]
-
     result: dict[str, Any] = {}
     for name, page in APP_PAGES.items():
-        cold, errors = render(page)
-        warm = [render(page)[0] for _ in range(runs)]
+        cold, errors = render(page, app_file, timeout=3600)
+        warm = [render(page, app_file, timeout=3600)[0] for _ in range(runs)]
         result[name] = {"froid_s": round(cold, 2), "chaud_s": round(statistics.median(warm), 2),
                         "chaud_tous_s": [round(w, 2) for w in warm], "erreurs": errors}
     out.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
